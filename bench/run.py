@@ -1,0 +1,186 @@
+"""Throughput and memory benchmarks for callqa (not part of the test suite).
+
+    .venv/bin/python -m bench.run                 # 1k and 10k calls, every stage, plus the baseline
+    .venv/bin/python -m bench.run --sizes 1000 10000 100000 --workers 2
+
+Each stage runs `callqa audit` in a child process over a seeded JSONL of generated calls
+(`bench.generate`), with JSONL output streamed to /dev/null, and reports calls/s, turns/s and
+the peak resident memory of the whole process tree (sampled from /proc every 50 ms). The naive
+baseline, a Hugging Face `pipeline` called once per turn on the same shipped model, runs in the
+same benchmark run on a sample of the same calls, so the ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.generate import write_jsonl
+
+REPO = Path(__file__).resolve().parent.parent
+CALLQA = [sys.executable, "-m", "callqa"]
+
+
+@dataclass
+class StageResult:
+    stage: str
+    calls: int
+    turns: int
+    seconds: float
+    peak_rss_mb: float
+    workers: int
+
+    @property
+    def calls_per_s(self) -> float:
+        return self.calls / self.seconds
+
+    @property
+    def turns_per_s(self) -> float:
+        return self.turns / self.seconds
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                pages = int(handle.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_stage(stage: str, source: Path, calls: int, turns: int, workers: int) -> StageResult:
+    args = [
+        *CALLQA,
+        "audit",
+        str(source),
+        "--format",
+        "jsonl",
+        "--quiet",
+        "--workers",
+        str(workers),
+    ]
+    if stage == "rules":
+        args.append("--no-models")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO
+    )
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"stage {stage} failed ({proc.returncode}): {stderr.decode()[-2000:]}")
+    return StageResult(stage, calls, turns, seconds, peak / 1024, workers)
+
+
+def naive_baseline(source: Path, sample_calls: int) -> StageResult | None:
+    """HF `pipeline` once per turn on the shipped English and Hebrew models."""
+    try:
+        from bench.naive import run_naive
+    except ImportError:
+        return None
+    return run_naive(source, sample_calls)
+
+
+def count_turns(source: Path, limit: int | None = None) -> tuple[int, int]:
+    calls = turns = 0
+    with source.open(encoding="utf-8") as handle:
+        for line in handle:
+            calls += 1
+            turns += len(json.loads(line)["turns"])
+            if limit and calls >= limit:
+                break
+    return calls, turns
+
+
+def machine() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "cpu": platform.processor() or platform.machine(),
+        "cores": str(os.cpu_count()),
+        "platform": platform.platform(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="callqa throughput and memory benchmarks")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--stages", nargs="+", default=["rules", "full"])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--baseline-calls", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    args = parser.parse_args(argv)
+
+    results: list[StageResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            source = write_jsonl(Path(tmp) / f"calls-{size}.jsonl", size, args.seed)
+            calls, turns = count_turns(source)
+            for stage in args.stages:
+                result = run_stage(stage, source, calls, turns, args.workers)
+                results.append(result)
+                print(
+                    f"{stage:>6} {calls:>7} calls: {result.calls_per_s:8.1f} calls/s "
+                    f"{result.turns_per_s:9.1f} turns/s  peak {result.peak_rss_mb:7.0f} MB",
+                    file=sys.stderr,
+                )
+        baseline = naive_baseline(source, args.baseline_calls)
+    report = {
+        "machine": machine(),
+        "results": [
+            asdict(r) | {"calls_per_s": r.calls_per_s, "turns_per_s": r.turns_per_s}
+            for r in results
+        ],
+    }
+    if baseline is not None:
+        report["baseline"] = asdict(baseline) | {"calls_per_s": baseline.calls_per_s}
+        full = [r for r in results if r.stage == "full"]
+        if full:
+            report["full_over_baseline"] = full[-1].calls_per_s / baseline.calls_per_s
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

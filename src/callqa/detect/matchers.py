@@ -1,0 +1,370 @@
+"""Turn matchers: phrase lists, regexes, spaCy token patterns, model labels, and their logic.
+
+YAML forms (a plain list means `any`):
+  {phrases: [...], exclude: [...], negation: true}   fast; Hebrew prefixes and gender handled
+  {regex: "..."}                                     on the raw turn, case-insensitive
+  {tokens: [[{LOWER: hi}], ...]}                     spaCy Matcher patterns (slow; prefer phrases)
+  {model: callqa.turns.{lang}.v1, label: apology, threshold: 0.5}
+  {any: [...]}, {all: [...]}, {not: ...}
+Every form also takes `speaker: agent|customer|other` and `unless: <matcher>`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from callqa.detect.context import CallContext, Hit
+from callqa.detect.hebrew import CLITIC_PREFIX, expand_gendered, has_hebrew
+from callqa.detect.source import LineDict, fail
+from callqa.detect.text import BOUNDARY, QUESTION, TurnView, normalise_text
+
+REGEX_TIMEOUT_S = 0.05
+"""Per match: a pathological pattern costs at most this, then counts as no match."""
+
+_NEGATORS_EN = {
+    "not", "no", "never", "cant", "cannot", "wont", "dont", "doesnt", "didnt", "isnt", "arent",
+    "wasnt", "werent", "havent", "hasnt", "hadnt", "unable", "wouldnt", "couldnt", "shouldnt",
+    "without", "nor", "hardly", "neither",
+}  # fmt: skip
+_NEGATORS_HE = {
+    normalise_text(w) for w in ("לא", "אין", "אינני", "איני", "אינו", "אינה", "בלי", "אינך")
+}
+NEGATION_WINDOW = 4
+_ids = itertools.count()
+_SPEAKERS = ("agent", "customer", "other")
+_LEAF_KEYS = {"phrases", "regex", "tokens", "model"}
+_COMMON_KEYS = {"speaker", "unless"}
+
+
+def is_negator(token: str) -> bool:
+    if token in _NEGATORS_EN or token in _NEGATORS_HE:
+        return True
+    return has_hebrew(token) and len(token) <= 5 and token.lstrip("ובלמשכה") in ("לא", "אינ")
+
+
+def _phrase_regex(phrase: str) -> str:
+    """One phrase as a regex over normalised text: `*` is one word, `**` up to three words,
+    `word*` any ending; a Hebrew word may carry prefix clitics."""
+    parts: list[str] = []
+    loose = False
+    for word in phrase.split():
+        if word == "**":
+            parts.append(r" (?:[^ ]+ ){0,3}" if parts else r"(?:[^ ]+ ){0,3}")
+            loose = True
+            continue
+        if parts and not loose:
+            parts.append(rf" (?:[{BOUNDARY}?] )?")
+        loose = False
+        if word == "*":
+            parts.append(rf"[^ {BOUNDARY}?]+")
+            continue
+        stem = word[:-1] if word.endswith("*") and len(word) > 1 else None
+        if stem is not None:  # "apologi*": any ending
+            token = normalise_text(stem)
+            parts.append(
+                (CLITIC_PREFIX if has_hebrew(token) else "") + regex.escape(token) + "[^ ]*"
+            )
+            continue
+        for n, token in enumerate(normalise_text(word).split()):
+            if n:
+                parts.append(" ")
+            prefix = CLITIC_PREFIX if has_hebrew(token) else ""
+            parts.append(prefix + regex.escape(token))
+    return "".join(parts)
+
+
+def compile_phrases(phrases: list[str]) -> regex.Pattern[str]:
+    variants = sorted({v for p in phrases for v in expand_gendered(p)}, key=len, reverse=True)
+    body = "|".join(_phrase_regex(v) for v in variants if v.strip())
+    return regex.compile(rf"(?<![^ ])(?:{body})(?![^ ])")
+
+
+@dataclass
+class Matcher:
+    """Base: `speaker` filter and `unless` veto around a kind-specific test."""
+
+    speaker: str | None = None
+    unless: Matcher | None = None
+    uid: int = field(default_factory=lambda: next(_ids))
+
+    def match(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        key = (self.uid, turn.index)
+        if key in ctx.cache:
+            return ctx.cache[key]
+        hit: Hit | None = None
+        if self.speaker is None or turn.role == self.speaker:
+            hit = self.test(turn, ctx)
+            if hit is not None and self.unless is not None and self.unless.match(turn, ctx):
+                hit = None
+        ctx.cache[key] = hit
+        return hit
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        raise NotImplementedError
+
+    def uses_models(self) -> bool:
+        return False
+
+    def rules_only(self) -> bool:
+        """True when something other than a model can make it fire."""
+        return True
+
+    def model_names(self) -> set[str]:
+        return set()
+
+
+@dataclass
+class PhraseMatcher(Matcher):
+    pattern: regex.Pattern[str] | None = None
+    exclude: regex.Pattern[str] | None = None
+    negation: bool = False
+    phrase_count: int = 0
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        text = turn.norm
+        if self.exclude is not None:
+            text = self.exclude.sub(lambda m: "#" * len(m.group()), text)
+        assert self.pattern is not None
+        for found in self.pattern.finditer(text):
+            if self.negation and self._negated(text, found.start()):
+                continue
+            return Hit("rule", note=f"matched: {found.group()}")
+        return None
+
+    @staticmethod
+    def _negated(text: str, start: int) -> bool:
+        before = text[:start].split()
+        for token in reversed(before[-NEGATION_WINDOW:]):
+            if token in (BOUNDARY, QUESTION):
+                return False
+            if is_negator(token):
+                return True
+        return False
+
+
+@dataclass
+class RegexMatcher(Matcher):
+    pattern: regex.Pattern[str] | None = None
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        assert self.pattern is not None
+        try:
+            found = self.pattern.search(turn.text, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            ctx.warnings.append(f"a rule regex timed out on turn {turn.index}; treated as no match")
+            return None
+        return Hit("rule", note="matched a pattern") if found else None
+
+
+@dataclass
+class TokensMatcher(Matcher):
+    patterns: list[Any] = field(default_factory=list)
+    _matchers: dict[str, Any] = field(default_factory=dict)
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        from callqa.detect.spacy_support import blank, token_matcher
+
+        key = (turn.lang, turn.index)
+        if key not in ctx.spacy_docs:
+            ctx.spacy_docs[key] = blank(turn.lang)(turn.text)
+        if turn.lang not in self._matchers:
+            self._matchers[turn.lang] = token_matcher(turn.lang, self.patterns)
+        return (
+            Hit("rule", note="matched a token pattern")
+            if self._matchers[turn.lang](ctx.spacy_docs[key])
+            else None
+        )
+
+
+@dataclass
+class ModelMatcher(Matcher):
+    model: str = ""
+    label: str = ""
+    threshold: float = 0.5
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        score = ctx.model_score(self.model.replace("{lang}", turn.lang), turn, self.label)
+        if score is None or score < self.threshold:
+            return None
+        return Hit(
+            "model", round(score, 3), f"{self.model.replace('{lang}', turn.lang)}:{self.label}"
+        )
+
+    def uses_models(self) -> bool:
+        return True
+
+    def rules_only(self) -> bool:
+        return False
+
+    def model_names(self) -> set[str]:
+        return {self.model}
+
+
+@dataclass
+class AnyMatcher(Matcher):
+    parts: list[Matcher] = field(default_factory=list)
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        best: Hit | None = None
+        for part in self.parts:
+            hit = part.match(turn, ctx)
+            if hit is not None and hit.signal == "rule":
+                return hit  # a rule pattern is decisive; a model hit is kept in case none is
+            best = best or hit
+        return best
+
+    def uses_models(self) -> bool:
+        return any(p.uses_models() for p in self.parts)
+
+    def rules_only(self) -> bool:
+        return any(p.rules_only() for p in self.parts)
+
+    def model_names(self) -> set[str]:
+        return set().union(*(p.model_names() for p in self.parts))
+
+
+@dataclass
+class AllMatcher(AnyMatcher):
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        hits = [p.match(turn, ctx) for p in self.parts]
+        if any(h is None for h in hits):
+            return None
+        return next((h for h in hits if h is not None and h.signal == "model"), hits[0])
+
+    def rules_only(self) -> bool:
+        return all(p.rules_only() for p in self.parts)
+
+
+@dataclass
+class NotMatcher(Matcher):
+    inner: Matcher | None = None
+
+    def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
+        assert self.inner is not None
+        return None if self.inner.match(turn, ctx) else Hit("rule")
+
+    def model_names(self) -> set[str]:
+        return self.inner.model_names() if self.inner else set()
+
+
+LEXICONS: ContextVar[dict[str, list[str]] | None] = ContextVar("lexicons", default=None)
+"""Shared phrase lists (rules/lexicons/*.yaml) that a phrase list names as "@name"."""
+
+
+def _strings(node: Any, where: Any, key: str) -> list[str]:
+    values = [node] if isinstance(node, str) else node
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise fail(where, f"'{key}' must be a string or a non-empty list of strings", key)
+    expanded: list[str] = []
+    for value in values:
+        if value.startswith("@") and key != "regex":
+            lexicons = LEXICONS.get() or {}
+            lexicon = lexicons.get(value[1:])
+            if lexicon is None:
+                known = ", ".join(sorted(lexicons)) or "none loaded"
+                raise fail(where, f"unknown lexicon {value!r} (known: {known})", key)
+            expanded.extend(lexicon)
+        else:
+            expanded.append(value)
+    return expanded
+
+
+def check_regex(source: str, where: Any, key: str) -> regex.Pattern[str]:
+    """Compile a rule regex; refuse one that is invalid or backtracks catastrophically."""
+    try:
+        pattern = regex.compile(source, regex.IGNORECASE | regex.V0)
+    except regex.error as exc:
+        raise fail(where, f"bad regex {source!r}: {exc}", key) from None
+    for probe in ("a" * 3000 + "!", "1" * 3000 + "x", " " * 3000 + "x", "א" * 3000 + "!"):
+        try:
+            pattern.search(probe, timeout=0.2)
+        except TimeoutError:
+            raise fail(
+                where, f"regex {source!r} backtracks catastrophically; simplify it", key
+            ) from None
+    return pattern
+
+
+def build_matcher(node: Any, where: Any = None) -> Matcher:
+    """A matcher from its YAML form; errors carry the file and line."""
+    where = node if isinstance(node, LineDict | list) and getattr(node, "line", False) else where
+    if isinstance(node, list):
+        return AnyMatcher(parts=[build_matcher(n, where) for n in node])
+    if not isinstance(node, LineDict):
+        raise fail(where, f"a matcher is a mapping or a list, not {type(node).__name__}")
+    speaker = node.get("speaker")
+    if speaker is not None and speaker not in _SPEAKERS:
+        raise fail(node, f"speaker must be one of {', '.join(_SPEAKERS)}", "speaker")
+    unless = build_matcher(node["unless"], node) if "unless" in node else None
+    kinds = [k for k in ("phrases", "regex", "tokens", "model", "any", "all", "not") if k in node]
+    known = (
+        _LEAF_KEYS
+        | _COMMON_KEYS
+        | {"any", "all", "not", "exclude", "negation", "label", "threshold"}
+    )
+    unknown = sorted(set(node) - known)
+    if unknown:
+        raise fail(
+            node,
+            f"unknown matcher field {unknown[0]!r} (expected one of: {', '.join(sorted(known))})",
+            unknown[0],
+        )
+    if len(kinds) != 1:
+        raise fail(
+            node, "a matcher needs exactly one of: phrases, regex, tokens, model, any, all, not"
+        )
+    kind = kinds[0]
+    common: dict[str, Any] = {"speaker": speaker, "unless": unless}
+    if kind == "phrases":
+        phrases = _strings(node["phrases"], node, "phrases")
+        exclude = (
+            compile_phrases(_strings(node["exclude"], node, "exclude"))
+            if "exclude" in node
+            else None
+        )
+        return PhraseMatcher(**common, pattern=compile_phrases(phrases), exclude=exclude,
+                             negation=bool(node.get("negation", False)), phrase_count=len(phrases))  # fmt: skip
+    if kind == "regex":
+        sources = _strings(node["regex"], node, "regex")
+        for source in sources:
+            check_regex(source, node, "regex")
+        return RegexMatcher(
+            **common, pattern=check_regex("|".join(f"(?:{s})" for s in sources), node, "regex")
+        )
+    if kind == "tokens":
+        from callqa.detect.spacy_support import validate_patterns
+
+        patterns = node["tokens"]
+        problem = validate_patterns(patterns)
+        if problem:
+            raise fail(node, f"invalid spaCy token pattern: {problem}", "tokens")
+        return TokensMatcher(**common, patterns=patterns)
+    if kind == "model":
+        if not isinstance(node["model"], str) or "label" not in node:
+            raise fail(node, "a model matcher needs model: NAME and label: LABEL", "model")
+        from callqa.classify import LABELS
+
+        if node["label"] not in LABELS:
+            raise fail(
+                node,
+                f"unknown label {node['label']!r} (expected one of: {', '.join(LABELS)})",
+                "label",
+            )
+        threshold = node.get("threshold", 0.5)
+        if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+            raise fail(node, "threshold must be a number between 0 and 1", "threshold")
+        return ModelMatcher(
+            **common, model=node["model"], label=node["label"], threshold=float(threshold)
+        )
+    if kind == "not":
+        return NotMatcher(**common, inner=build_matcher(node["not"], node))
+    parts = node[kind]
+    if not isinstance(parts, list) or not parts:
+        raise fail(node, f"'{kind}' needs a non-empty list of matchers", kind)
+    built = [build_matcher(p, node) for p in parts]
+    return (AnyMatcher if kind == "any" else AllMatcher)(**common, parts=built)

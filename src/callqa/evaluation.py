@@ -1,0 +1,183 @@
+"""Measure verdict quality on labelled calls: each call carries `expected: {behaviour: verdict}`
+(kept in `Call.metadata` by the loader). Reports, per behaviour and language, precision, recall
+and F1 of the `violation` class, accuracy over the three verdicts, and a confusion matrix.
+
+`PhraseListBaseline` is what commercial rule libraries ship: fixed keyword lists, one per
+behaviour, with no negation, no context and no trigger logic, for comparison.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from callqa.detect import Detector, Judgement
+from callqa.errors import TranscriptError
+from callqa.load import LoadFailure, LoadOptions, load_inputs
+from callqa.model import BEHAVIOURS, BehaviourVerdict, Call
+from callqa.normalise import normalise
+
+VERDICTS: tuple[str, ...] = ("violation", "ok", "n/a")
+_NA = {"n/a", "na", "none", "not_applicable"}
+
+
+def _verdict(value: Any) -> str | None:
+    text = str(value).strip().lower()
+    if text in _NA:
+        return "n/a"
+    return text if text in VERDICTS else None
+
+
+@dataclass
+class Tally:
+    """Confusion counts for one behaviour in one language: matrix[expected][predicted]."""
+
+    matrix: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {e: dict.fromkeys(VERDICTS, 0) for e in VERDICTS}
+    )
+
+    def add(self, expected: str, predicted: str) -> None:
+        self.matrix[expected][predicted] += 1
+
+    def summary(self) -> dict[str, Any]:
+        m = self.matrix
+        tp = m["violation"]["violation"]
+        fp = sum(m[e]["violation"] for e in VERDICTS if e != "violation")
+        fn = sum(m["violation"][p] for p in VERDICTS if p != "violation")
+        total = sum(sum(row.values()) for row in m.values())
+        correct = sum(m[v][v] for v in VERDICTS)
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else (0.0 if precision is not None and recall is not None else None)
+        )
+        return {
+            "n": total,
+            "violations_expected": tp + fn,
+            "precision": _round(precision),
+            "recall": _round(recall),
+            "f1": _round(f1),
+            "accuracy": _round(correct / total if total else None),
+            "confusion": {e: dict(row) for e, row in m.items()},
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass
+class Evaluation:
+    tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    calls: int = 0
+    unlabelled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, language: str, expected: Mapping[str, str], predicted: Mapping[str, str]) -> None:
+        self.calls += 1
+        for behaviour, want in expected.items():
+            got = predicted.get(behaviour, "n/a")
+            for lang in (language, "all"):
+                self.tallies.setdefault((behaviour, lang), Tally()).add(want, got)
+
+    def report(self, *, detector: str, mode: str) -> dict[str, Any]:
+        languages = sorted({lang for _, lang in self.tallies}, key=lambda x: (x == "all", x))
+        results: dict[str, dict[str, Any]] = {}
+        for behaviour in BEHAVIOURS:
+            for lang in languages:
+                tally = self.tallies.get((behaviour, lang))
+                if tally is not None:
+                    results.setdefault(behaviour, {})[lang] = tally.summary()
+        return {
+            "detector": detector,
+            "mode": mode,
+            "calls": self.calls,
+            "unlabelled_calls": self.unlabelled,
+            "input_errors": self.errors,
+            "behaviours": results,
+        }
+
+
+def expected_of(call: Call) -> dict[str, str]:
+    raw = call.metadata.get("expected")
+    if not isinstance(raw, dict):
+        return {}
+    expected = {}
+    for behaviour, value in raw.items():
+        verdict = _verdict(value)
+        if behaviour in BEHAVIOURS and verdict is not None:
+            expected[behaviour] = verdict
+    return expected
+
+
+def evaluate(
+    paths: Sequence[str], detector: Detector, options: LoadOptions | None = None
+) -> Evaluation:
+    """Audit every labelled call under the paths and tally predicted against expected."""
+    options = options or LoadOptions()
+    result = Evaluation()
+    for item in load_inputs(paths, options):
+        if isinstance(item, LoadFailure):
+            error: TranscriptError = item.error
+            result.errors.append(f"{error.path or '<input>'}: [{error.code}] {error.reason}")
+            continue
+        call = normalise(item.call, item.source, options)
+        expected = expected_of(call)
+        if not expected:
+            result.unlabelled += 1
+            continue
+        judgement = detector.judge(call)
+        predicted = {b: v.verdict for b, v in judgement.verdicts.items()}
+        language = call.language if call.language in ("en", "he") else "mixed"
+        result.add(str(language), expected, predicted)
+    return result
+
+
+class PhraseListBaseline:
+    """A fixed phrase list per behaviour, as commercial QA rule libraries ship them.
+
+    rudeness / over_promising: a violation when an agent turn contains a listed phrase, else ok.
+    missing_*: a violation when no agent turn contains a listed phrase (every call is judged,
+    never n/a); lack_of_empathy likewise with empathy phrases.
+    """
+
+    version = "baseline-phrase-list-1"
+    _FORBIDDEN: ClassVar[dict[str, list[str]]] = {
+        "rudeness": ["idiot", "stupid", "shut up", "not my problem", "whatever", "calm down",
+                     "listen to me", "מטומטם", "טיפש", "לא הבעיה שלי", "תירגע", "תקשיב לי"],
+        "over_promising": ["guarantee", "promise", "definitely", "never happen again", "100%",
+                           "מבטיח", "מבטיחה", "בוודאות", "לא יקרה שוב"],
+    }  # fmt: skip
+    _REQUIRED: ClassVar[dict[str, list[str]]] = {
+        "missing_apology": ["sorry", "apologise", "apologize", "apologies", "מצטער", "מצטערת",
+                            "סליחה", "מתנצל", "מתנצלת"],
+        "missing_follow_up": ["ticket", "reference", "case number", "we will call", "we'll call",
+                              "מספר פנייה", "מספר קריאה", "נחזור אליך"],
+        "lack_of_empathy": ["i understand", "i hear you", "that sounds", "frustrating",
+                            "אני מבין", "אני מבינה", "מתסכל", "לא נעים"],
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        def compile_list(words: Iterable[str]) -> re.Pattern[str]:
+            return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+        self._forbidden = {b: compile_list(w) for b, w in self._FORBIDDEN.items()}
+        self._required = {b: compile_list(w) for b, w in self._REQUIRED.items()}
+
+    def judge(self, call: Call) -> Judgement:
+        agent = [t.text for t in call.agent_turns()]
+        verdicts: dict[str, BehaviourVerdict] = {}
+        for behaviour, pattern in self._forbidden.items():
+            hit = any(pattern.search(text) for text in agent)
+            verdicts[behaviour] = BehaviourVerdict(verdict="violation" if hit else "ok")
+        for behaviour, pattern in self._required.items():
+            hit = any(pattern.search(text) for text in agent)
+            verdicts[behaviour] = BehaviourVerdict(verdict="ok" if hit else "violation")
+        return Judgement(verdicts)
+
+
+BASELINES = {"phrase-list": PhraseListBaseline}

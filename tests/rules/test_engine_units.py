@@ -1,0 +1,188 @@
+"""Unit tests of the rule engine's parts: normalisation, numbers, matchers, combination."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from callqa.classify import TurnInput, register_factory
+from callqa.detect.engine import build_detector
+from callqa.detect.hebrew import expand_gendered
+from callqa.detect.matchers import compile_phrases
+from callqa.detect.numbers import extract_quantities
+from callqa.detect.text import normalise_text
+from callqa.model import Call
+
+
+def _call(*turns: tuple[str, str], **times: list[tuple[float, float]]) -> Call:
+    return Call(call_id="t", turns=[{"speaker": role, "text": text} for role, text in turns])
+
+
+def _quantities(text: str) -> list[tuple[str, float]]:
+    return [(q.kind, q.value) for q in extract_quantities(normalise_text(text).split())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thirty percent off", ("percent", 30.0)),
+        ("שלושים אחוז הנחה", ("percent", 30.0)),
+        ("a credit of two hundred and fifty dollars", ("money", 250.0)),
+        ("זיכוי של מאתיים שקל", ("money", 200.0)),
+        ('פיצוי של 300 ש"ח', ("money", 300.0)),
+        ("NIS 200", ("money", 200.0)),
+        ("£75 goodwill", ("money", 75.0)),
+        ("6 months free", ("duration", 180.0)),
+        ("חצי שנה חינם", ("duration", 182.5)),
+        ("within the hour", ("duration", 0.0)),
+        ("עד הערב", ("duration", 0.0)),
+        ("ומחר", ("duration", 1.0)),
+    ],
+)
+def test_quantities(text: str, expected: tuple[str, float]) -> None:
+    assert expected in _quantities(text)
+
+
+def test_range_keeps_both_ends() -> None:
+    assert _quantities("5 to 10 business days") == [("duration", 5.0), ("duration", 10.0)]
+
+
+def test_lone_article_is_not_a_number() -> None:
+    assert _quantities("a $150 credit") == [("money", 150.0)]
+
+
+def test_hebrew_normalisation_folds_niqqud_finals_and_punctuation() -> None:
+    assert normalise_text("אֲנִי מִצְטַעֶרֶת!") == normalise_text("אני מצטערת.")
+    assert normalise_text("שלום").endswith("מ")
+    assert normalise_text("I can't") == "i cant"
+
+
+def test_gendered_expansion() -> None:
+    assert expand_gendered("אני מצטער/ת") == ["אני מצטער", "אני מצטערת"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "hit"),
+    [
+        ("מצטער/ת", "ואני מצטערת", True),  # prefix clitic and feminine form
+        ("מבין/ה", "שמבינה", True),
+        ("סליחה על אי הנוחות", "סליחה על אי-הנוחות", True),
+        ("i ** sorry", "I am really so sorry", True),
+        ("apologi*", "we apologise", True),
+        ("sorry", "sorrow", False),
+    ],
+)
+def test_phrase_matching(phrase: str, text: str, hit: bool) -> None:
+    assert bool(compile_phrases([phrase]).search(normalise_text(text))) is hit
+
+
+def test_negation_and_courtesy_sorry_on_the_shipped_pack() -> None:
+    detector = build_detector(None, None, use_models=False)
+    courtesy = detector.judge(
+        _call(("customer", "My router is broken."), ("agent", "Sorry, could you repeat that?"))
+    )
+    assert courtesy.verdicts["missing_apology"].verdict == "violation"
+    real = detector.judge(
+        _call(("customer", "My router is broken."), ("agent", "I'm so sorry about that."))
+    )
+    assert real.verdicts["missing_apology"].verdict == "ok"
+    hedged = detector.judge(
+        _call(
+            ("customer", "Will it be fixed?"), ("agent", "I can't promise, but I'll escalate it.")
+        )
+    )
+    assert hedged.verdicts["over_promising"].verdict == "ok"
+    promised = detector.judge(
+        _call(("customer", "Will it be fixed?"), ("agent", "I promise it will be fixed today."))
+    )
+    assert promised.verdicts["over_promising"].verdict == "violation"
+
+
+def test_policy_override_changes_the_verdict(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("max_discount_percent: 60\n", encoding="utf-8")
+    call = _call(("customer", "Too expensive."), ("agent", "I can give you 50% off."))
+    assert (
+        build_detector(None, None, use_models=False).judge(call).verdicts["over_promising"].verdict
+        == "violation"
+    )
+    assert (
+        build_detector(None, str(policy), use_models=False)
+        .judge(call)
+        .verdicts["over_promising"]
+        .verdict
+        == "ok"
+    )
+
+
+class _FakeModel:
+    """Scores `apology` 0.9 on agent turns containing 'regret', `problem` 0.9 on 'meh'."""
+
+    name = "fake"
+    labels = ("apology", "problem")
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def predict(self, items: Sequence[TurnInput]) -> list[dict[str, float]]:
+        self.calls += 1
+        return [
+            {
+                "apology": 0.9 if "regret" in i.text else 0.1,
+                "problem": 0.9 if "meh" in i.text else 0.0,
+            }
+            for i in items
+        ]
+
+
+def test_model_matcher_counts_and_batches_once_per_call() -> None:
+    fake = _FakeModel()
+    register_factory("callqa.turns.en.v1", lambda name: fake)
+    try:
+        detector = build_detector(None, None, use_models=True)
+        call = _call(("customer", "meh, the thing"), ("agent", "we deeply regret this"))
+        verdict = detector.judge(call).verdicts["missing_apology"]
+        assert verdict.verdict == "ok"
+        assert any(e.signal == "model" and e.score == 0.9 for e in verdict.evidence)
+        assert fake.calls == 1  # one batch for the whole call
+        rules_only = build_detector(None, None, use_models=False).judge(call)
+        assert rules_only.verdicts["missing_apology"].verdict == "n/a"
+    finally:
+        register_factory("callqa.turns.en.v1", lambda name: (_ for _ in ()).throw(KeyError(name)))
+        from callqa.classify import _FACTORIES, _LOADED
+
+        _FACTORIES.pop("callqa.turns.en.v1", None)
+        _LOADED.pop("callqa.turns.en.v1", None)
+
+
+def test_unavailable_model_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    from callqa.errors import ModelError
+
+    def broken(name: str) -> _FakeModel:
+        raise ModelError("not installed")
+
+    register_factory("callqa.turns.en.v1", broken)
+    try:
+        detector = build_detector(None, None, use_models=True)
+        judgement = detector.judge(_call(("customer", "hello"), ("agent", "hi")))
+        assert any("unavailable" in w for w in judgement.warnings)
+        assert judgement.verdicts["rudeness"].verdict == "ok"
+    finally:
+        from callqa.classify import _FACTORIES, _LOADED
+
+        _FACTORIES.pop("callqa.turns.en.v1", None)
+        _LOADED.pop("callqa.turns.en.v1", None)
+
+
+def test_metric_gap_uses_timestamps() -> None:
+    detector = build_detector(None, None, use_models=False)
+    call = Call(
+        call_id="t",
+        turns=[
+            {"speaker": "agent", "text": "Please hold.", "start": 0, "end": 2},
+            {"speaker": "agent", "text": "Thanks for holding.", "start": 200, "end": 202},
+        ],
+    )
+    assert "long_hold" in [s.name for s in detector.judge(call).signals]

@@ -1,0 +1,45 @@
+import pytest
+
+from callqa.model import BehaviourVerdict, CallResult, Source
+from callqa.score import ScorecardBuilder, ScorecardSpec, call_score, wilson_interval
+
+
+def result(call_id: str, agent: str, **verdicts: str) -> CallResult:
+    return CallResult(
+        call_id=call_id,
+        agent_id=agent,
+        language="en",
+        source=Source(file="f"),
+        verdicts={b: BehaviourVerdict(verdict=v) for b, v in verdicts.items()},  # type: ignore[arg-type]
+    )
+
+
+def test_wilson_interval_matches_known_values() -> None:
+    low, high = wilson_interval(1, 10)
+    assert low == pytest.approx(0.0179, abs=1e-3)
+    assert high == pytest.approx(0.4042, abs=1e-3)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_na_is_excluded_from_the_possible_score() -> None:
+    spec = ScorecardSpec()
+    r = result("c", "a", rudeness="ok", missing_apology="n/a", lack_of_empathy="violation")
+    assert call_score(r, spec) == 50.0
+
+
+def test_auto_fail_zeroes_the_call() -> None:
+    spec = ScorecardSpec(auto_fail=frozenset({"rudeness"}))
+    r = result("c", "a", rudeness="violation", missing_apology="ok")
+    assert call_score(r, spec) == 0.0
+
+
+def test_scorecard_counts_applicable_calls_only() -> None:
+    builder = ScorecardBuilder(ScorecardSpec(min_calls_to_rank=2))
+    builder.add(result("1", "ann", missing_apology="violation"))
+    builder.add(result("2", "ann", missing_apology="n/a"))
+    builder.add(result("3", "bob", missing_apology="ok"))
+    ann, bob = builder.scorecards()
+    assert ann.agent_id == "ann" and ann.ranked and not bob.ranked
+    stats = ann.behaviours["missing_apology"]
+    assert (stats.applicable, stats.violations, stats.rate) == (1, 1, 1.0)
+    assert ann.worst_calls == ["1"]
