@@ -1,4 +1,8 @@
-"""Read the turn-label corpus (`training/corpus/<lang>/*.jsonl`) and split it by group."""
+"""Read the turn-label corpus (`training/corpus/<lang>/*.jsonl`) and split it by group.
+
+A line is one labelled turn, or one labelled call (`callqa.classify.calls`) whose turns become
+examples grouped by call.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from callqa.classify import LABELS, TurnInput
+from callqa.classify.calls import call_turns, is_labelled_call
 from callqa.errors import ConfigError
 
 SPLITS = ("train", "dev", "test")
@@ -38,23 +44,36 @@ def load_corpus(corpus_dir: Path, lang: str) -> list[Example]:
                 continue
             try:
                 row = json.loads(line)
-                labels = frozenset(row["labels"])
-                example = Example(
-                    id=str(row["id"]),
-                    group=str(row["group"]),
-                    turn=TurnInput(
-                        str(row["text"]), str(row.get("context") or ""), str(row["role"])
-                    ),
-                    labels=labels,
-                    source=str(row.get("source", "")),
-                )
+                found = _call_examples(row) if is_labelled_call(row) else [_turn_example(row)]
             except (ValueError, KeyError, TypeError) as exc:
                 raise ConfigError(f"{path}:{number}: not a corpus example ({exc})") from None
-            unknown = labels - set(LABELS)
-            if unknown:
-                raise ConfigError(f"{path}:{number}: unknown label(s) {sorted(unknown)}")
-            examples.append(example)
+            for example in found:
+                unknown = example.labels - set(LABELS)
+                if unknown:
+                    raise ConfigError(f"{path}:{number}: unknown label(s) {sorted(unknown)}")
+            examples.extend(found)
     return examples
+
+
+def _turn_example(row: dict[str, Any]) -> Example:
+    return Example(
+        id=str(row["id"]),
+        group=str(row["group"]),
+        turn=TurnInput(str(row["text"]), str(row.get("context") or ""), str(row["role"])),
+        labels=frozenset(row["labels"]),
+        source=str(row.get("source", "")),
+    )
+
+
+def _call_examples(row: dict[str, Any]) -> list[Example]:
+    call_id = str(row["call_id"])
+    source = str(row.get("source", "written-calls"))
+    return [
+        Example(
+            id=f"{call_id}-t{index:03d}", group=call_id, turn=turn, labels=labels, source=source
+        )
+        for index, (turn, labels) in enumerate(call_turns(row))
+    ]
 
 
 def split_of(group: str, seed: int) -> str:
