@@ -151,10 +151,18 @@ def redact_result(result: AuditResult) -> AuditResult:
     """
     if not redaction_enabled():
         return result
+    texts = (t for item in _evidence_items(result) for t in (item.quote, item.note) if t)
+    if all(mask_pii(text) == text for text in texts):
+        return result  # quotes are masked when made: copying would change nothing
     copy = result.model_copy(deep=True)
-    for call in copy.calls:
-        for verdict in call.verdicts.values():
-            _redact_evidence(verdict.evidence)
-        for signal in call.signals:
-            _redact_evidence(signal.evidence)
+    for item in _evidence_items(copy):
+        _redact_evidence([item])
     return copy
+
+
+def _evidence_items(result: AuditResult) -> Iterator[Evidence]:
+    for call in result.calls:
+        for verdict in call.verdicts.values():
+            yield from verdict.evidence
+        for signal in call.signals:
+            yield from signal.evidence

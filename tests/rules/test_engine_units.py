@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from callqa.classify import TurnInput, register_factory
 from callqa.detect.engine import build_detector
@@ -186,3 +188,49 @@ def test_metric_gap_uses_timestamps() -> None:
         ],
     )
     assert "long_hold" in [s.name for s in detector.judge(call).signals]
+
+
+def _shipped_lexicons() -> dict[str, list[str]]:
+    from callqa.detect.ruleset import load_lexicons
+    from callqa.paths import default_rules_dir
+
+    return load_lexicons(default_rules_dir())
+
+
+_LEXICONS = _shipped_lexicons()
+
+
+def _plain(word: str) -> str:
+    """A lexicon word as a turn would say it: 'apologi*' -> 'apologi', 'מצטער/ת' -> 'מצטערת'."""
+    return word.rstrip("*").replace("/", "")
+
+
+_WORDS = sorted(
+    {w for phrases in _LEXICONS.values() for p in phrases for w in p.split()} - {"*", "**"}
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(_LEXICONS)),
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS).map(_plain),
+            st.sampled_from(["ו", "וש", "כש", "ה", "ל"]).flatmap(
+                lambda p: st.sampled_from(_WORDS).map(lambda w: p + _plain(w))
+            ),
+            st.sampled_from(["the", "לא", "?", ".", "so", "בבקשה", "x9"]),
+        ),
+        max_size=14,
+    ),
+)
+def test_the_anchor_index_finds_exactly_what_the_full_regex_finds(
+    name: str, words: list[str]
+) -> None:
+    pattern = compile_phrases(_LEXICONS[name])
+    text = normalise_text(" ".join(words))
+    indexed = [(m.start(), m.group()) for m in pattern.finditer(text)]
+    full = [(m.start(), m.group()) for m in pattern.regex.finditer(text)]
+    assert indexed == full
+    masked = pattern.sub(lambda m: "#" * len(m.group()), text)
+    assert masked == pattern.regex.sub(lambda m: "#" * len(m.group()), text)

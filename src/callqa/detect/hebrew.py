@@ -19,6 +19,21 @@ HEBREW_LETTER = re.compile(r"[\u05d0-\u05ea]")
 CLITIC_PREFIX = r"(?:[ובלמשכה]{1,3})?"
 """Up to three prefix letters (וכש, ומה, שב, ...) in front of a Hebrew word."""
 
+CLITIC_LETTERS = frozenset("ובלמשכה")
+
+
+def clitic_forms(tokens: list[str]) -> frozenset[str]:
+    """Each token, and each Hebrew token without one, two or three leading prefix letters."""
+    forms = set(tokens)
+    for token in tokens:
+        if has_hebrew(token):
+            for k in range(1, min(3, len(token) - 1) + 1):
+                if token[k - 1] not in CLITIC_LETTERS:
+                    break
+                forms.add(token[k:])
+    return frozenset(forms)
+
+
 _GENDERED = re.compile(r"^(.+?)/(ת|ה|ית|ים|ות|י)$")
 
 

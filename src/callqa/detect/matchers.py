@@ -12,6 +12,7 @@ Every form also takes `speaker: agent|customer|other` and `unless: <matcher>`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import regex
 
 from callqa.detect.context import CallContext, Hit
-from callqa.detect.hebrew import CLITIC_PREFIX, expand_gendered, has_hebrew
+from callqa.detect.hebrew import CLITIC_PREFIX, clitic_forms, expand_gendered, has_hebrew
 from callqa.detect.source import LineDict, fail
 from callqa.detect.text import BOUNDARY, QUESTION, TurnView, normalise_text
 
@@ -78,10 +79,115 @@ def _phrase_regex(phrase: str) -> str:
     return "".join(parts)
 
 
-def compile_phrases(phrases: list[str]) -> regex.Pattern[str]:
-    variants = sorted({v for p in phrases for v in expand_gendered(p)}, key=len, reverse=True)
-    body = "|".join(_phrase_regex(v) for v in variants if v.strip())
-    return regex.compile(rf"(?<![^ ])(?:{body})(?![^ ])")
+# Words too common to tell a turn apart: a phrase is indexed by its rarest other word.
+_COMMON_WORDS = frozenset(
+    "a an the i im id ill ive you youre we well were it its is are was be been to of in on at for "
+    "and or so my your our me us that thats this can cant will wont dont do not no just all have "
+    "אני את אתה אתם אנחנו זה זו זאת לא של על יש עם כל גם רק".split()
+)
+
+
+def _anchor(phrase: str) -> tuple[str, str] | None:
+    """("word", w) or ("stem", s): a token every match of the phrase contains (a Hebrew one after
+    at most three prefix letters), the rarest-looking one; None when it is all wildcards."""
+    best: tuple[int, str, str] | None = None
+    for word in phrase.split():
+        if word in ("*", "**"):
+            continue
+        if word.endswith("*") and len(word) > 1:
+            tokens = normalise_text(word[:-1]).split()
+            candidates = [("stem", tokens[0])] if len(tokens) == 1 else []
+        else:
+            candidates = [("word", t) for t in normalise_text(word).split()]
+        for kind, token in candidates:
+            score = len(token) - (10 if token in _COMMON_WORDS else 0)
+            if best is None or score > best[0]:
+                best = (score, kind, token)
+    return None if best is None else (best[1], best[2])
+
+
+def _alternation(fragments: list[str]) -> regex.Pattern[str]:
+    return regex.compile(rf"(?<![^ ])(?:{'|'.join(fragments)})(?![^ ])")
+
+
+class PhrasePattern:
+    """A phrase list compiled to one regex alternation, with an index of anchor words.
+
+    Every match of a phrase contains its anchor token, so a turn is matched against only the
+    phrases whose anchors it holds (most turns hold none). Dropping phrases that cannot match
+    anywhere in the text from the alternation, order kept, leaves its matches unchanged: the
+    result is exactly that of the full regex (tested), at a fraction of the cost, which is the
+    hot spot of rules-only audits. The reduced regexes are cached by the set of phrases kept.
+    """
+
+    _CACHE_LIMIT = 2048
+
+    def __init__(self, phrases: list[str]) -> None:
+        variants = sorted({v for p in phrases for v in expand_gendered(p)}, key=len, reverse=True)
+        self.fragments = [_phrase_regex(v) for v in variants if v.strip()]
+        self.regex = _alternation(self.fragments)
+        self.by_word: dict[str, list[int]] = {}
+        self.by_stem: dict[str, list[int]] = {}
+        self.anywhere: list[int] = []
+        for index, variant in enumerate(v for v in variants if v.strip()):
+            key = _anchor(variant)
+            if key is None:
+                self.anywhere.append(index)
+            else:
+                (self.by_word if key[0] == "word" else self.by_stem).setdefault(key[1], []).append(
+                    index
+                )
+        self.stems = tuple(self.by_stem)
+        self._reduced: dict[tuple[int, ...], regex.Pattern[str]] = {}
+
+    def _for(self, text: str, forms: frozenset[str] | None) -> regex.Pattern[str] | None:
+        """The alternation of the phrases whose anchors the text holds; None when none does."""
+        forms = clitic_forms(text.split()) if forms is None else forms
+        keep = list(self.anywhere)
+        for form in forms & self.by_word.keys():
+            keep.extend(self.by_word[form])
+        if self.stems:
+            for form in forms:
+                if form.startswith(self.stems):
+                    for stem in self.stems:
+                        if form.startswith(stem):
+                            keep.extend(self.by_stem[stem])
+        if not keep:
+            return None
+        key = tuple(sorted(set(keep)))
+        pattern = self._reduced.get(key)
+        if pattern is None:
+            if len(self._reduced) >= self._CACHE_LIMIT:
+                self._reduced.clear()
+            pattern = self._reduced[key] = _alternation([self.fragments[i] for i in key])
+        return pattern
+
+    # `forms` are the turn's (`TurnView.forms`), computed once per turn. A text derived from
+    # the turn by masking matches (exclude lists) holds no form the turn lacks, so they stay a
+    # safe index for it.
+    def search(self, text: str, forms: frozenset[str] | None = None) -> regex.Match[str] | None:
+        pattern = self._for(text, forms)
+        return None if pattern is None else pattern.search(text)
+
+    def finditer(
+        self, text: str, forms: frozenset[str] | None = None
+    ) -> Iterator[regex.Match[str]]:
+        pattern = self._for(text, forms)
+        if pattern is not None:
+            yield from pattern.finditer(text)
+
+    def sub(
+        self,
+        repl: Callable[[regex.Match[str]], str],
+        text: str,
+        forms: frozenset[str] | None = None,
+    ) -> str:
+        pattern = self._for(text, forms)
+        return text if pattern is None else pattern.sub(repl, text)
+
+
+def compile_phrases(phrases: list[str]) -> PhrasePattern:
+    return PhrasePattern(phrases)
 
 
 @dataclass
@@ -120,17 +226,17 @@ class Matcher:
 
 @dataclass
 class PhraseMatcher(Matcher):
-    pattern: regex.Pattern[str] | None = None
-    exclude: regex.Pattern[str] | None = None
+    pattern: PhrasePattern | None = None
+    exclude: PhrasePattern | None = None
     negation: bool = False
     phrase_count: int = 0
 
     def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
         text = turn.norm
         if self.exclude is not None:
-            text = self.exclude.sub(lambda m: "#" * len(m.group()), text)
+            text = self.exclude.sub(lambda m: "#" * len(m.group()), text, turn.forms)
         assert self.pattern is not None
-        for found in self.pattern.finditer(text):
+        for found in self.pattern.finditer(text, turn.forms):
             if self.negation and self._negated(text, found.start()):
                 continue
             return Hit("rule", note=f"matched: {found.group()}")

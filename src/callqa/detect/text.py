@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from callqa.detect.hebrew import fold_hebrew, has_hebrew
+from callqa.detect.hebrew import clitic_forms, fold_hebrew, has_hebrew
 
 if TYPE_CHECKING:
     from callqa.detect.numbers import Quantity
@@ -62,6 +62,14 @@ class TurnView:
     end: float | None = None
     tokens: list[str] = field(default_factory=list)
     _quantities: list[Quantity] | None = None
+    _forms: frozenset[str] | None = None
+
+    @property
+    def forms(self) -> frozenset[str]:
+        """The tokens, with Hebrew prefix letters stripped too: what phrase indexes look up."""
+        if self._forms is None:
+            self._forms = clitic_forms(self.tokens)
+        return self._forms
 
     @property
     def quantities(self) -> list[Quantity]:
