@@ -3,6 +3,7 @@ tokenizer: no torch at run time, one utterance per session call."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,12 @@ class OnnxTurnModel:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
+        # Audit workers set OMP_NUM_THREADS=1: one thread each, or N workers fight over the
+        # cores with N x cores spinning threads (measured: 2 workers got slower than 1).
+        threads = threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
         if threads:
             options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(
             str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
