@@ -29,7 +29,9 @@ _SPOKEN_EMAIL = regex.compile(
 )
 _IBAN = regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
 _CARD = regex.compile(r"(?<![\d+])\d(?:[ -]?\d){12,18}(?![\d])")
-_IL_ID = regex.compile(r"(?<![\d+-])\d{8,9}(?![\d])|(?<![\d+])\d{8}-\d(?![\d])")
+# The dashed form (12345678-2) is tried first. A hyphen may precede the number only after a
+# letter: Hebrew writes "ל-123456782", while "5-123456782" or "-123456782" is not an ID.
+_IL_ID = regex.compile(r"(?<![\d+])(?<!(?:^|[^\p{L}])-)(?:\d{8}-\d|\d{8,9})(?![\d])")
 _PHONES = (
     # Israeli: 050-123-4567, 052 1234567, 02-6543210, +972-52-123-4567, +972 (0)3 ...
     regex.compile(

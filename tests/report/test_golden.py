@@ -59,3 +59,25 @@ def test_csv_bom_only_when_asked() -> None:
     assert not render("csv").startswith("\ufeff")
     with using_options(ReportOptions(bom=True)):
         assert render("csv").startswith("\ufeffagent_id,")
+
+
+def test_junit_has_one_case_per_call_and_behaviour() -> None:
+    import xml.etree.ElementTree as ET
+
+    from callqa.model import BEHAVIOURS
+
+    audit = sample_audit()
+    calls = {f"callqa.{c.agent_id}.{c.call_id}": c for c in audit.calls}
+    root = ET.fromstring(render("junit"))
+    seen = []
+    for case in root.iter("testcase"):
+        classname, name = case.get("classname", ""), case.get("name", "")
+        if classname == "callqa.inputs":  # an unreadable input is an <error>
+            assert [child.tag for child in case] == ["error"]
+            continue
+        seen.append((classname, name))
+        verdict = calls[classname].verdicts[name].verdict
+        kind = {"violation": ["failure"], "n/a": ["skipped"], "ok": []}[verdict]
+        assert [child.tag for child in case] == kind, (classname, name)
+    assert sorted(seen) == sorted((cls, b) for cls in calls for b in BEHAVIOURS)
+    assert root.get("tests") == str(len(seen) + len(audit.errors))

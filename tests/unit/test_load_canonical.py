@@ -65,3 +65,45 @@ def test_folders_are_walked_in_sorted_order(tmp_path: Path) -> None:
         write(path, {"call_id": name, "turns": [{"speaker": "agent", "text": "x"}]})
     ids = [i.call.call_id for i in load_inputs([str(tmp_path)]) if isinstance(i, LoadedCall)]
     assert ids == ["a.json", "b.json", "sub/c.json"]
+
+
+def test_canonical_json_and_jsonl_are_written_and_read_back_unchanged(tmp_path: Path) -> None:
+    import io
+
+    from callqa.load import LoadOptions
+    from callqa.load.formats.canonical import dump_call, write_jsonl
+    from callqa.model import Call
+    from callqa.normalise import normalise
+    from tests.conftest import FIXTURES, REPO
+
+    sources = [
+        FIXTURES / "formats/amazon-transcribe-call-analytics/example-call.json",  # ms, extras
+        FIXTURES / "loaders/agent-dana__he-billing-cp1255.txt",  # Hebrew, Windows-1255
+        REPO / "sample_transcripts/agent-noa__he-billing-10.vtt",
+    ]
+    options = LoadOptions(agent_id_pattern=r"(?P<agent>agent-[a-z]+)__")
+    originals: list[Call] = []
+    for path in sources:
+        [item] = list(load_inputs([str(path)], options))
+        assert isinstance(item, LoadedCall), path
+        originals.append(normalise(item.call, item.source, options))
+
+    def comparable(call: Call) -> dict[str, object]:
+        record = call.model_dump(mode="json")
+        record["metadata"].pop("callqa", None)
+        return record
+
+    buffer = io.StringIO()
+    assert write_jsonl(originals, buffer) == 3
+    jsonl = tmp_path / "calls.jsonl"
+    jsonl.write_text(buffer.getvalue(), encoding="utf-8")
+    assert len(buffer.getvalue().splitlines()) == 3
+    single = tmp_path / "one.json"
+    single.write_text(dump_call(originals[1]), encoding="utf-8")
+    assert "\\u05" not in single.read_text("utf-8")  # Hebrew is written as Hebrew
+
+    reread = [i for i in load_inputs([str(jsonl), str(single)]) if isinstance(i, LoadedCall)]
+    assert [i.source.format for i in reread] == ["jsonl"] * 3 + ["json"]
+    again = [normalise(i.call, i.source, LoadOptions()) for i in reread]
+    assert [comparable(c) for c in again] == [comparable(c) for c in [*originals, originals[1]]]
+    assert again[0].turns[0].model_extra == {"sentiment": "POSITIVE"}

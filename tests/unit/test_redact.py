@@ -30,6 +30,17 @@ MASKED = [
     ("המייל שלי הוא yossi@walla.co.il", "המייל שלי הוא [EMAIL]"),
     ("תעודת זהות 123456782, תודה", "תעודת זהות [ID], תודה"),
     ("מספר כרטיס 4111 1111 1111 1111 תוקף 03/26", "מספר כרטיס [CARD] תוקף 03/26"),
+    ("my ID number is 123456782", "my ID number is [ID]"),
+    (
+        "ID 12345678-2, with the check digit after a dash",
+        "ID [ID], with the check digit after a dash",
+    ),
+    ("שלחתי את תעודת הזהות ל-123456782 אתמול", "שלחתי את תעודת הזהות ל-[ID] אתמול"),
+    ("ת.ז. 023456783", "ת.ז. [ID]"),
+    ("ה-IBAN שלי הוא IL62 0108 0000 0009 9999 999, תודה", "ה-IBAN שלי הוא [IBAN], תודה"),
+    ("העברתי מ-DE89370400440532013000 אתמול", "העברתי מ-[IBAN] אתמול"),
+    ("הכרטיס ב-4580-4580-4580-4580", "הכרטיס ב-[CARD]"),
+    ("e-mail me at noa.cohen@example.com.", "e-mail me at [EMAIL]."),
 ]
 
 KEPT = [
@@ -42,6 +53,8 @@ KEPT = [
     "אני יכול לתת 20% הנחה, כלומר 49.90 ₪ בחודש, ב-15.4 בשעה 14:00",
     "order 123456789 shipped",  # 9 digits, but not a valid ID check digit
     "card ending 4580 4580 4580 4581",  # fails the Luhn check
+    "the result was 5-123456782",  # a hyphen after a digit: not an ID
+    "ID 12345678-9 is mistyped",  # the check digit after the dash is wrong
 ]
 
 

@@ -43,3 +43,20 @@ def test_scorecard_counts_applicable_calls_only() -> None:
     stats = ann.behaviours["missing_apology"]
     assert (stats.applicable, stats.violations, stats.rate) == (1, 1, 1.0)
     assert ann.worst_calls == ["1"]
+
+
+def test_customer_abuse_is_counted_beside_the_score_never_against_it() -> None:
+    from callqa.model import Finding
+
+    builder = ScorecardBuilder(ScorecardSpec(min_calls_to_rank=1))
+    calm = builder.add(result("1", "ann", rudeness="ok", missing_apology="violation"))
+    abused = result("2", "ann", rudeness="ok", missing_apology="violation")
+    abused.signals.append(
+        Finding(code="SIG001", name="customer_abuse", severity="info", message="insults")
+    )
+    builder.add(abused)
+    assert abused.score == calm.score == 50.0
+    [ann] = builder.scorecards()
+    assert ann.customer_abuse_calls == 1 and ann.score == 50.0
+    assert ann.behaviours["rudeness"].violations == 0
+    assert builder.team()["customer_abuse_calls"] == 1

@@ -98,8 +98,8 @@ def _interrupted() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every outcome becomes exit code 0, 1 or 2."""
-    _register_commands()
     try:
+        _register_commands()  # inside: a broken import must exit 2, not Python's 1
         code = app(args=argv, standalone_mode=False)
     except CallQAError as exc:
         err_console.print(f"[{exc.code}] {exc}", markup=False)

@@ -32,12 +32,15 @@ def error_line(error: InputError) -> str:
 
 
 def summary_line(result: AuditResult) -> str:
+    # A streamed run keeps no calls in memory (they were written as they came); the team
+    # summary, built incrementally, still counts them all.
+    calls = int(result.team.get("calls", len(result.calls)))
     record = {
         "schema_version": SCHEMA_VERSION,
         "type": "summary",
         "complete": result.complete,
         "tool": result.tool,
-        "calls": len(result.calls),
+        "calls": calls,
         "errors": len(result.errors),
         "scorecards": [s.model_dump(mode="json") for s in result.scorecards],
     }

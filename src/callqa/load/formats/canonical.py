@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from callqa.errors import FormatError, TranscriptError
-from callqa.load.base import Document, LoadOptions, Reader, register
+from callqa.load.base import NOTES_KEY, Document, LoadOptions, Reader, register
 from callqa.model import Call
 
 
@@ -107,6 +107,33 @@ def read_jsonl_lines(
 
 def _read_jsonl(doc: Document, options: LoadOptions) -> Iterator[Call | TranscriptError]:
     yield from read_jsonl_lines(iter(doc.text.splitlines()), doc)
+
+
+def call_record(call: Call) -> dict[str, Any]:
+    """A call as canonical JSON types, which every reader of the pipeline accepts back.
+
+    callqa's own notes (warnings, how the roles were settled) are left out: the roles they
+    explain are written on the turns.
+    """
+    record = call.model_dump(mode="json")
+    record["metadata"] = {
+        k: v for k, v in record["metadata"].items() if k not in (NOTES_KEY, "_position")
+    }
+    return record
+
+
+def dump_call(call: Call, *, indent: int | None = 2) -> str:
+    """One call as canonical JSON (UTF-8 text kept readable: Hebrew stays Hebrew)."""
+    return json.dumps(call_record(call), ensure_ascii=False, indent=indent)
+
+
+def write_jsonl(calls: Iterable[Call], out: TextIO) -> int:
+    """Write calls as canonical JSONL, one per line; returns how many were written."""
+    count = 0
+    for call in calls:
+        out.write(dump_call(call, indent=None) + "\n")
+        count += 1
+    return count
 
 
 register(
