@@ -6,8 +6,15 @@
 Each stage runs `callqa audit` in a child process over a seeded JSONL of generated calls
 (`bench.generate`), with JSONL output streamed to /dev/null, and reports calls/s, turns/s and
 the peak resident memory of the whole process tree (sampled from /proc every 50 ms). The naive
-baseline, a Hugging Face `pipeline` called once per turn on the same shipped model, runs in the
-same benchmark run on a sample of the same calls, so the ratio compares like with like.
+baseline (`bench.naive`: a Hugging Face `Pipeline` called once per turn, fp32 torch, on the
+shipped models' architecture, tokenizer and input, with untrained weights: see its docstring)
+runs in the same benchmark run on the first --baseline-calls of the largest size's calls, and
+`full_over_baseline` is the last full stage's calls/s over the baseline's. It needs the `train`
+extra (torch, transformers); without it the report has no baseline.
+
+The issue's figures (see bench/README.md):
+
+    .venv/bin/python -m bench.run --sizes 1000 10000 100000 --json bench/results.json
 """
 
 from __future__ import annotations
@@ -21,31 +28,15 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bench.generate import write_jsonl
+from bench.results import StageResult
 
 REPO = Path(__file__).resolve().parent.parent
 CALLQA = [sys.executable, "-m", "callqa"]
-
-
-@dataclass
-class StageResult:
-    stage: str
-    calls: int
-    turns: int
-    seconds: float
-    peak_rss_mb: float
-    workers: int
-
-    @property
-    def calls_per_s(self) -> float:
-        return self.calls / self.seconds
-
-    @property
-    def turns_per_s(self) -> float:
-        return self.turns / self.seconds
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -111,13 +102,22 @@ def run_stage(stage: str, source: Path, calls: int, turns: int, workers: int) ->
     return StageResult(stage, calls, turns, seconds, peak / 1024, workers)
 
 
-def naive_baseline(source: Path, sample_calls: int) -> StageResult | None:
-    """HF `pipeline` once per turn on the shipped English and Hebrew models."""
+def naive_baseline(
+    source: Path, sample_calls: int, threads: int | None = None
+) -> StageResult | None:
+    """HF `Pipeline` once per turn on the shipped models' architecture (`bench.naive`)."""
     try:
         from bench.naive import run_naive
-    except ImportError:
+    except ImportError as exc:
+        print(f"baseline skipped: {exc} (needs the `train` extra)", file=sys.stderr)
         return None
-    return run_naive(source, sample_calls)
+    result = run_naive(source, sample_calls, threads=threads)
+    print(
+        f"{result.stage:>6} {result.calls:>7} calls: {result.calls_per_s:8.1f} calls/s "
+        f"{result.turns_per_s:9.1f} turns/s  peak {result.peak_rss_mb:7.0f} MB",
+        file=sys.stderr,
+    )
+    return result
 
 
 def count_turns(source: Path, limit: int | None = None) -> tuple[int, int]:
@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stages", nargs="+", default=["rules", "full"])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--baseline-calls", type=int, default=100)
+    parser.add_argument(
+        "--baseline-threads", type=int, default=None, help="torch threads (default: the cores)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
     args = parser.parse_args(argv)
@@ -163,8 +166,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"{result.turns_per_s:9.1f} turns/s  peak {result.peak_rss_mb:7.0f} MB",
                     file=sys.stderr,
                 )
-        baseline = naive_baseline(source, args.baseline_calls)
-    report = {
+        baseline = naive_baseline(source, args.baseline_calls, args.baseline_threads)
+    report: dict[str, Any] = {
         "machine": machine(),
         "results": [
             asdict(r) | {"calls_per_s": r.calls_per_s, "turns_per_s": r.turns_per_s}
@@ -172,7 +175,10 @@ def main(argv: list[str] | None = None) -> None:
         ],
     }
     if baseline is not None:
-        report["baseline"] = asdict(baseline) | {"calls_per_s": baseline.calls_per_s}
+        report["baseline"] = asdict(baseline) | {
+            "calls_per_s": baseline.calls_per_s,
+            "turns_per_s": baseline.turns_per_s,
+        }
         full = [r for r in results if r.stage == "full"]
         if full:
             report["full_over_baseline"] = full[-1].calls_per_s / baseline.calls_per_s
