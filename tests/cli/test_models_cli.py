@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import onnx
 import pytest
 
 from callqa.classify import TurnInput
@@ -62,10 +64,14 @@ def test_tiny_training_run_is_reproducible(run_cli, tmp_path: Path) -> None:  # 
 def test_tiny_english_fine_tune(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     card = _tiny_train_en(run_cli, tmp_path)
     assert card["training"]["base"].endswith("model")
+    # --layers keeps the first layers of the pretrained encoder: a smaller student
+    assert card["training"]["layers"] == 2
+    graph = onnx.load(str(tmp_path / "en" / "model.onnx")).graph
+    assert {m for n in graph.node for m in re.findall(r"layer\.(\d+)", n.name)} == {"0", "1"}
 
 
 def _tiny_train_en(run_cli, tmp_path: Path) -> dict:  # type: ignore[no-untyped-def]
     out = tmp_path / "en"
     args = ["models", "train", "--lang", "en", "--out", str(out), "--limit", "50"]
-    run_cli(*args, "--max-steps", "20", "--candidates", "transformer", expect=0)
+    run_cli(*args, "--max-steps", "20", "--candidates", "transformer", "--layers", "2", expect=0)
     return json.loads((out / "card.json").read_text(encoding="utf-8"))

@@ -78,16 +78,23 @@ def test_hebrew_sensible() -> None:
 
 
 @pytest.mark.parametrize("name", [EN, HE])
-def test_scores_do_not_depend_on_the_batch(name: str) -> None:
+def test_scores_are_a_function_of_the_items_sent_together(name: str) -> None:
+    """Turns are batched within one predict call (one call's turns at run time): the same items
+    give the same scores whatever was scored before, and batching moves a score only slightly
+    (dynamic int8 scales activations per batch)."""
     items = [
         TurnInput("I'm sorry for the wait.", "I've been on hold for an hour!"),
         TurnInput("We'll send a technician tomorrow between 8 and 12.", "", "agent"),
         TurnInput("It works now, thanks.", "Can you try again?", "customer"),
+        TurnInput("אני מצטערת על ההמתנה", "אני מחכה כבר שעה!", "agent"),
     ]
     model = get_classifier(name)
     together = model.predict(items)
+    model.predict(list(reversed(items)))  # other work in between changes nothing
+    assert model.predict(items) == together
     alone = [model.predict([item])[0] for item in items]
-    assert together == alone
+    for batched, single in zip(together, alone, strict=True):
+        assert max(abs(batched[k] - single[k]) for k in batched) <= 0.05
     # Role masking: customer labels are 0 on agent turns and vice versa.
     assert together[0]["problem"] == 0.0 and together[2]["apology"] == 0.0
 

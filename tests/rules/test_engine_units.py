@@ -234,3 +234,27 @@ def test_the_anchor_index_finds_exactly_what_the_full_regex_finds(
     assert indexed == full
     masked = pattern.sub(lambda m: "#" * len(m.group()), text)
     assert masked == pattern.regex.sub(lambda m: "#" * len(m.group()), text)
+
+
+def test_model_thresholds_may_differ_per_language(tmp_path: Path) -> None:
+    from callqa.detect.matchers import ModelMatcher, build_matcher
+    from callqa.detect.source import load_yaml
+    from callqa.errors import RuleError
+
+    def built(threshold: str) -> object:
+        path = tmp_path / "m.yaml"
+        path.write_text(
+            f'{{model: "callqa.turns.{{lang}}.v1", label: rude, threshold: {threshold}}}\n',
+            encoding="utf-8",
+        )
+        return build_matcher(load_yaml(path))
+
+    matcher = built("{en: 0.8, he: 0.4}")
+    assert isinstance(matcher, ModelMatcher)
+    assert (matcher.threshold_for("en"), matcher.threshold_for("he")) == (0.8, 0.4)
+    assert matcher.threshold_for("mixed") == 0.5  # no default given
+    scalar = built("0.7")
+    assert isinstance(scalar, ModelMatcher) and scalar.threshold_for("he") == 0.7
+    for bad in ("{fr: 0.5}", "{en: 1.5}", "true", "{}"):
+        with pytest.raises(RuleError, match=r"m\.yaml:1: .*threshold"):
+            built(bad)

@@ -31,6 +31,7 @@ from callqa.classify.onnx_runtime import ONNX_FILE, TOKENIZER_FILE, OnnxTurnMode
 from callqa.classify.onnx_runtime import load_tokenizer as runtime_tokenizer
 from callqa.classify.shipped import AVERAGE, CARD_FILE, Average
 from callqa.errors import ConfigError, ModelError
+from callqa.paths import models_dir, project_root
 
 SCRATCH = "scratch"
 """`--base scratch`: a compact BERT with a WordPiece vocabulary trained on the corpus."""
@@ -60,6 +61,8 @@ class TrainConfig:
     candidates: tuple[str, ...] = ("transformer", "ngram")
     checkpoint: Path | None = None
     """Also save the fp32 transformer (safetensors + config) here, for further fine-tuning."""
+    layers: int | None = None
+    """Keep only the first N layers of a pretrained encoder: a smaller, faster student."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -81,8 +84,13 @@ class TrainConfig:
         return SCRATCH
 
     def command(self) -> str:
-        args = ["callqa", "models", "train", "--lang", self.lang, "--out", str(self.out)]
-        args += ["--corpus", str(self.corpus), "--seed", str(self.seed)]
+        """The command that reproduces this run, with paths relative to the checkout."""
+        args = ["callqa", "models", "train", "--lang", self.lang]
+        if self.out.resolve() != (models_dir() / self.model_name).resolve():
+            args += ["--out", display_path(self.out)]
+        if self.corpus.resolve() != (project_root() / "training" / "corpus").resolve():
+            args += ["--corpus", display_path(self.corpus)]
+        args += ["--seed", str(self.seed)]
         if self.base:
             args += ["--base", self.base]
         if self.name:
@@ -95,11 +103,21 @@ class TrainConfig:
         ):
             if value is not None:
                 args += [flag, str(value)]
+        if self.layers is not None:
+            args += ["--layers", str(self.layers)]
         if self.batch_size != 16:
             args += ["--batch-size", str(self.batch_size)]
         if tuple(self.candidates) != ("transformer", "ngram"):
             args += ["--candidates", ",".join(self.candidates)]
         return shlex.join(args)
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the checkout when it is inside it (model cards travel with the repo)."""
+    try:
+        return str(path.resolve().relative_to(project_root().resolve()))
+    except ValueError:
+        return str(path)
 
 
 # -- transformer ---------------------------------------------------------------------------
@@ -191,7 +209,7 @@ def _prepare_tokenizer(base: str, train: Sequence[Example], path: Path) -> None:
     backend.save(str(path))
 
 
-def _build_encoder(base: str, vocab_size: int) -> Any:
+def _build_encoder(base: str, vocab_size: int, layers: int | None = None) -> Any:
     from transformers import AutoModel, BertConfig, BertModel
 
     if base == SCRATCH:
@@ -206,9 +224,16 @@ def _build_encoder(base: str, vocab_size: int) -> Any:
         )
         return BertModel(config, add_pooling_layer=False)
     try:
-        return AutoModel.from_pretrained(base)
+        encoder = AutoModel.from_pretrained(base)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load an encoder from {base!r}: {exc}") from None
+    if layers is not None:
+        stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+        if stack is None or not 1 <= layers <= len(stack):
+            raise ConfigError(f"--layers {layers}: {base!r} has no stack of that many layers")
+        encoder.encoder.layer = stack[:layers]
+        encoder.config.num_hidden_layers = layers
+    return encoder
 
 
 def _classifier_module(encoder: Any) -> tuple[Any, Any]:
@@ -320,7 +345,9 @@ def train_transformer(
     scratch = base == SCRATCH
     _prepare_tokenizer(base, train, out / TOKENIZER_FILE)
     tokenizer = runtime_tokenizer(out / TOKENIZER_FILE)
-    model, exported = _classifier_module(_build_encoder(base, tokenizer.get_vocab_size()))
+    model, exported = _classifier_module(
+        _build_encoder(base, tokenizer.get_vocab_size(), config.layers)
+    )
     epochs = config.epochs or (30 if scratch else 10)
     lr = config.lr or (5e-4 if scratch else 8e-5)
     head_params = list(model.head.parameters())
@@ -372,7 +399,8 @@ def train_transformer(
     if config.checkpoint:
         _save_checkpoint(model, config.checkpoint)
     _export_onnx(exported, tokenizer, out / ONNX_FILE)
-    return {"base": base, "epochs_run": epoch, "best_epoch": best[1], "steps": step, "lr": lr}
+    return {"base": base, "layers": model.encoder.config.num_hidden_layers, "epochs_run": epoch,
+            "best_epoch": best[1], "steps": step, "lr": lr}  # fmt: skip
 
 
 def _save_checkpoint(model: Any, folder: Path) -> None:
@@ -510,7 +538,7 @@ def _train_model(config: TrainConfig, folder: Path, log: Log) -> dict[str, Any]:
         "thresholds": thresholds,
         "command": config.command(),
         "data": {
-            "corpus": [str(p) for p in corpus_files(config.corpus, config.lang)],
+            "corpus": [display_path(p) for p in corpus_files(config.corpus, config.lang)],
             "sources": _count(e.source for e in examples),
             "examples": len(examples),
             "sha256": examples_hash(examples),

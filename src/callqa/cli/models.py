@@ -120,6 +120,10 @@ def train(
         Path | None,
         typer.Option("--checkpoint", help="Also save the fp32 transformer (safetensors) here."),
     ] = None,
+    layers: Annotated[
+        int | None,
+        typer.Option("--layers", help="Keep the first N layers of a pretrained encoder."),
+    ] = None,
 ) -> None:
     """Train a turn classifier on the corpus and write it, with its model card, to a folder.
 
@@ -150,6 +154,7 @@ def train(
         threads=threads,
         candidates=kinds,
         checkpoint=checkpoint,
+        layers=layers,
     )
     card = train_model(config, log=lambda line: err_console.print(line, markup=False))
     err_console.print(f"Wrote {config.out} in {card['training']['total_seconds']} s.", markup=False)

@@ -292,10 +292,16 @@ class ModelMatcher(Matcher):
     model: str = ""
     label: str = ""
     threshold: float = 0.5
+    by_language: dict[str, float] = field(default_factory=dict)
+    """Per-language thresholds (`threshold: {en: 0.6, he: 0.4}`): each language has its own
+    model, and the models' scores are not calibrated alike."""
+
+    def threshold_for(self, lang: str) -> float:
+        return self.by_language.get(lang, self.threshold)
 
     def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
         score = ctx.model_score(self.model.replace("{lang}", turn.lang), turn, self.label)
-        if score is None or score < self.threshold:
+        if score is None or score < self.threshold_for(turn.lang):
             return None
         return Hit(
             "model", round(score, 3), f"{self.model.replace('{lang}', turn.lang)}:{self.label}"
@@ -396,6 +402,25 @@ def check_regex(source: str, where: Any, key: str) -> regex.Pattern[str]:
     return pattern
 
 
+def _thresholds(node: LineDict) -> tuple[float, dict[str, float]]:
+    """`threshold: 0.6`, or `threshold: {en: 0.6, he: 0.4, default: 0.5}` per turn language."""
+    value = node.get("threshold", 0.5)
+
+    def number(v: Any) -> float:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
+            raise fail(node, "threshold must be a number between 0 and 1, or a mapping of "
+                       "language (en, he, default) to such numbers", "threshold")  # fmt: skip
+        return float(v)
+
+    if not isinstance(value, dict):
+        return number(value), {}
+    unknown = sorted(set(value) - {"en", "he", "default"})
+    if unknown or not value:
+        raise fail(node, f"threshold languages are en, he and default, not {unknown}", "threshold")
+    by_language = {str(k): number(v) for k, v in value.items() if k != "default"}
+    return number(value.get("default", 0.5)), by_language
+
+
 def build_matcher(node: Any, where: Any = None) -> Matcher:
     """A matcher from its YAML form; errors carry the file and line."""
     where = node if isinstance(node, LineDict | list) and getattr(node, "line", False) else where
@@ -461,11 +486,13 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
                 f"unknown label {node['label']!r} (expected one of: {', '.join(LABELS)})",
                 "label",
             )
-        threshold = node.get("threshold", 0.5)
-        if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
-            raise fail(node, "threshold must be a number between 0 and 1", "threshold")
+        threshold, by_language = _thresholds(node)
         return ModelMatcher(
-            **common, model=node["model"], label=node["label"], threshold=float(threshold)
+            **common,
+            model=node["model"],
+            label=node["label"],
+            threshold=threshold,
+            by_language=by_language,
         )
     if kind == "not":
         return NotMatcher(**common, inner=build_matcher(node["not"], node))
