@@ -64,6 +64,35 @@ def iter_audit(
             yield input_error(LoadFailure(exc))
 
 
+DUPLICATE_ID = "duplicate call id"
+
+
+class DuplicateIds:
+    """Calls that share a call id (across files, or lines of one file) are all audited and
+    reported; each one after the first carries a warning that names where the id came first."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, Source] = {}
+
+    def check(self, result: CallResult, *, warn: bool = True) -> CallResult:
+        first = self._first.setdefault(result.call_id, result.source)
+        if (
+            warn
+            and first is not result.source
+            and (first.file, first.position)
+            != (
+                result.source.file,
+                result.source.position,
+            )
+        ):
+            where = first.file if first.position is None else f"{first.file}#{first.position}"
+            result.warnings.append(
+                f"{DUPLICATE_ID} {result.call_id!r}: also the id of {where}; both calls are "
+                "audited and reported, each with its own source"
+            )
+        return result
+
+
 def finish(
     results: Sequence[CallResult],
     errors: Sequence[InputError],
@@ -90,9 +119,10 @@ def audit(
     builder = ScorecardBuilder(options.scorecard)
     results: list[CallResult] = []
     errors: list[InputError] = []
+    duplicates = DuplicateIds()
     for event in iter_audit(paths, detector, options):
         if isinstance(event, CallResult):
-            results.append(builder.add(event))
+            results.append(builder.add(duplicates.check(event)))
         else:
             errors.append(event)
     return finish(results, errors, builder, detector.version)

@@ -6,11 +6,12 @@ Run it after a rule, policy or model change and before the new audit judges anyo
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from callqa.model import BEHAVIOURS, SCHEMA_VERSION, AuditResult
+from callqa.model import BEHAVIOURS, SCHEMA_VERSION, AuditResult, CallResult
 
 
 class Flip(BaseModel):
@@ -54,11 +55,24 @@ def _delta(old: float | None, new: float | None) -> float | None:
     return None if old is None or new is None else round(new - old, 4)
 
 
+def _by_id(calls: list[CallResult]) -> dict[str, CallResult]:
+    """Calls by id; an id that several calls share is told apart by file (`id (file#pos)`), so
+    no call is dropped from the comparison."""
+    counts = Counter(c.call_id for c in calls)
+    keyed: dict[str, CallResult] = {}
+    for call in calls:
+        key = call.call_id
+        if counts[key] > 1:
+            key = f"{key} ({call.source.file}#{call.source.position or 0})"
+        keyed[key] = call
+    return keyed
+
+
 def diff_audits(old: AuditResult, new: AuditResult, *, min_delta: float = 0.0) -> AuditDiff:
     """Compare by call id; an agent is listed when its score or a rate moved by more than
     `min_delta` (score points for the score, rate units for the rates) or appeared/vanished."""
-    old_calls = {c.call_id: c for c in old.calls}
-    new_calls = {c.call_id: c for c in new.calls}
+    old_calls = _by_id(old.calls)
+    new_calls = _by_id(new.calls)
     flips: list[Flip] = []
     for call_id in sorted(old_calls.keys() & new_calls.keys()):
         before, after = old_calls[call_id], new_calls[call_id]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from callqa.api import input_error, judge_call
 from callqa.cache import cache_key, open_cache
 from callqa.detect import Detector, load_detector
-from callqa.errors import TranscriptError
+from callqa.errors import WHILE_AUDITING, TranscriptError
 from callqa.load import (
     STDIN,
     LoadedCall,
@@ -149,14 +149,20 @@ def judge_unit(
             result.events.append(judged)
         except TranscriptError as exc:
             result.events.append(input_error(LoadFailure(exc)))
+        except Exception as exc:  # a bug: the crash report names the input, never its text
+            exc.add_note(f"{WHILE_AUDITING}{item.source.file}#{item.source.position or 0}")
+            raise
     return result
 
 
 def _init_worker() -> None:
-    # Workers leave Ctrl-C to the parent, which cancels them and reports an incomplete run.
+    # Workers leave Ctrl-C and SIGTERM to the parent, which cancels them and reports an
+    # incomplete run. A worker that died on a signal sent to the whole process group could die
+    # holding the task queue's lock and hang the pool's shutdown.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 

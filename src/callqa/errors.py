@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+WHILE_AUDITING = "callqa: while auditing "
+"""Starts the note a crash carries naming the input being judged (file and position, no text)."""
+
 
 class ExitCode(IntEnum):
     OK = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -62,10 +63,21 @@ class Journal:
 
     def __init__(self, path: Path, recovered: Recovered | None = None) -> None:
         self.path = path
-        self._handle: TextIO = path.open("w", encoding="utf-8")
-        for call in recovered.calls if recovered else []:
-            self._handle.write(call_line(call) + "\n")
-        self._handle.flush()
+        # The recovered calls are rewritten under a temporary name and renamed over the old
+        # journal, so a run interrupted at this point still has every call judged so far.
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                for call in recovered.calls if recovered else []:
+                    handle.write(call_line(call) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
+        self._handle: TextIO = path.open("a", encoding="utf-8")
 
     def write(self, event: CallResult | InputError) -> None:
         line = call_line(event) if isinstance(event, CallResult) else error_line(event)

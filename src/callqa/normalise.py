@@ -13,7 +13,7 @@ import unicodedata
 from callqa.errors import ConfigError, SpeakerRoleError
 from callqa.load.base import NOTES_KEY, LoadOptions
 from callqa.model import Call, Source
-from callqa.roles import RoleAssignment, assign_roles
+from callqa.roles import RoleAssignment, assign_roles, role_from_label
 
 _HEBREW = re.compile(r"[\u0590-\u05FF]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -63,12 +63,15 @@ def normalise(call: Call, source: Source, options: LoadOptions) -> Call:
     """Return the call with clean text, roles, agent id and language settled."""
     notes: dict[str, object] = dict(call.metadata.get(NOTES_KEY) or {})
     warnings: list[str] = list(notes.get("warnings", []))  # type: ignore[call-overload]
+    warnings += _negative_times(call)
     for turn in call.turns:
         turn.text = clean_text(turn.text)
         if turn.start is not None and turn.end is not None and turn.end < turn.start:
             warnings.append(f"turn {turn.index}: end time before start time; end ignored")
             turn.end = None
+    warnings += _backwards_times(call)
 
+    given_roles = {t.index for t in call.turns if "role" in t.model_fields_set}
     assignment = assign_roles(call, options)
     notes["roles"] = assignment.method
     notes["role_confidence"] = round(assignment.confidence, 3)
@@ -77,6 +80,7 @@ def normalise(call: Call, source: Source, options: LoadOptions) -> Call:
         raise SpeakerRoleError(
             _uncertain_roles_message(call, assignment), source.file, source.position
         )
+    warnings += _roleless_speakers(call, given_roles, options)
     if assignment.method == "heuristic":
         warnings.append(
             f"speaker roles inferred: {', '.join(assignment.agents)} is the agent "
@@ -112,6 +116,58 @@ def normalise(call: Call, source: Source, options: LoadOptions) -> Call:
     notes["warnings"] = warnings
     call.metadata[NOTES_KEY] = notes
     return call
+
+
+def _negative_times(call: Call) -> list[str]:
+    """Times are seconds from the call start: a negative one is forgotten, with a warning."""
+    bad = [t.index for t in call.turns if any(v is not None and v < 0 for v in (t.start, t.end))]
+    for index in bad:
+        call.turns[index].start = call.turns[index].end = None
+    if not bad:
+        return []
+    return [
+        f"{len(bad)} turn(s) have negative times (first: turn {bad[0]}); their times are ignored"
+    ]
+
+
+def _backwards_times(call: Call) -> list[str]:
+    """Turns whose start is before the previous timed turn's: kept, in file order, with a warning."""
+    backwards: list[tuple[int, int]] = []
+    previous: tuple[int, float] | None = None
+    for turn in call.turns:
+        if turn.start is None:
+            continue
+        if previous is not None and turn.start < previous[1]:
+            backwards.append((turn.index, previous[0]))
+        previous = (turn.index, turn.start)
+    if not backwards:
+        return []
+    (index, before), count = backwards[0], len(backwards)
+    return [
+        f"turn times go backwards {count} time(s) (first: turn {index} starts before turn "
+        f"{before}); the turns are kept in file order; gap, hold and talk-ratio checks may be off"
+    ]
+
+
+def _roleless_speakers(call: Call, given: set[int], options: LoadOptions) -> list[str]:
+    """Speakers the roles left as `other` without anyone saying so: their turns are not audited."""
+    mapped = {label.lower() for label in options.speaker_map}
+    roleless: dict[str, list[int]] = {}
+    for turn in call.turns:
+        if turn.role != "other" or turn.index in given or turn.speaker.lower() in mapped:
+            continue
+        if turn.speaker and role_from_label(turn.speaker) == "other":  # IVR, System, Bot
+            continue
+        roleless.setdefault(turn.speaker, []).append(turn.index)
+    warnings = []
+    for speaker, turns in roleless.items():
+        shown = ", ".join(map(str, turns[:5])) + (", ..." if len(turns) > 5 else "")
+        who = f"speaker {speaker!r}" if speaker else "turns without a speaker label"
+        warnings.append(
+            f"{who} (turn(s) {shown}) is neither agent nor customer, so counted as other and not "
+            "audited; give its role with --speaker-map or --agent-speaker"
+        )
+    return warnings
 
 
 def _uncertain_roles_message(call: Call, assignment: RoleAssignment) -> str:

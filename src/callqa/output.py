@@ -13,6 +13,16 @@ from typing import TextIO
 from callqa.errors import OutputError
 
 
+def check_output(target: Path) -> Path:
+    """Refuse an output path that cannot be written; return the folder it goes in."""
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory; give a file name for --output")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{target}: the folder {parent} does not exist")
+    return parent
+
+
 @contextlib.contextmanager
 def open_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[TextIO]:
     """Yield a text stream; a file is written to a temporary name and renamed on success."""
@@ -21,11 +31,7 @@ def open_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[TextI
         sys.stdout.flush()
         return
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name for --output")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.exists():
-        raise OutputError(f"{target}: the folder {parent} does not exist")
+    parent = check_output(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from callqa.api import finish
+from callqa.api import DuplicateIds, finish
 from callqa.detect import Detector
 from callqa.engine import DetectorSpec, Event, run_local
 from callqa.journal import Journal, Recovered
@@ -70,14 +70,15 @@ def run_audit(
     builder = ScorecardBuilder(config.scorecard)
     calls: list[CallResult] = []
     errors: list[InputError] = []
+    duplicates = DuplicateIds()
     for call in recovered.calls if recovered else []:
-        builder.add(call)
+        builder.add(duplicates.check(call, warn=False))  # journalled with its warnings
         if config.keep_calls:
             calls.append(call)
     skip = recovered.done if recovered else frozenset()
     for event in _events(paths, config, skip, detector):
         if isinstance(event, CallResult):
-            builder.add(event)
+            builder.add(duplicates.check(event))
             if config.keep_calls:
                 calls.append(event)
         else:

@@ -8,14 +8,19 @@ rules, an input that could not be read). A crash or Ctrl-C never exits 1.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 import typer
 from rich.console import Console
 
-from callqa.errors import CallQAError, ExitCode
+from callqa.errors import WHILE_AUDITING, CallQAError, ExitCode
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 = run complete, nothing over the threshold; 1 = run complete, findings over "
@@ -57,9 +62,11 @@ def _report_crash(exc: BaseException) -> None:
         return
     frames = traceback.extract_tb(exc.__traceback__)[-8:]
     where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
+    inputs = [n for n in getattr(exc, "__notes__", []) if str(n).startswith(WHILE_AUDITING)]
+    context = "".join(f"\n  {str(note).removeprefix('callqa: ')}" for note in inputs)
     err_console.print(
         f"internal error: {type(exc).__name__} (its message is hidden because it may quote "
-        f"transcript text; rerun with --debug-text to see it)\n{where}",
+        f"transcript text; rerun with --debug-text to see it){context}\n{where}",
         markup=False,
     )
 
@@ -96,8 +103,30 @@ def _interrupted() -> None:
     sys.exit(ExitCode.ERROR)
 
 
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C: exit 2, outputs complete or absent, the journal kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every outcome becomes exit code 0, 1 or 2."""
+    with sigterm_as_interrupt():  # from the start: a run stopped while it loads models exits 2
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         _register_commands()  # inside: a broken import must exit 2, not Python's 1
         code = app(args=argv, standalone_mode=False)

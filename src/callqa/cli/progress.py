@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import TextIO
 
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from callqa.cli import err_console
+from callqa.api import DUPLICATE_ID
+from callqa.cli import err_console, sigterm_as_interrupt
 from callqa.detect import Detector
 from callqa.engine import Event
 from callqa.journal import Journal, journal_path, recover
 from callqa.model import AuditResult, CallResult
-from callqa.output import open_output
+from callqa.output import check_output, open_output
 from callqa.report import REPORTERS
 from callqa.report.json_report import call_line, error_line, summary_line
 from callqa.run import RunConfig, run_audit
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the run like Ctrl-C: outputs stay complete or absent, the journal stays."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -73,6 +58,17 @@ def _stream_jsonl(out: TextIO) -> Callable[[Event], None]:
     return write
 
 
+def _warn_duplicate(event: Event) -> None:
+    """A shared call id is worth a line on stderr: reports and diffs look calls up by id."""
+    if not isinstance(event, CallResult):
+        return
+    for warning in event.warnings:
+        if warning.startswith(DUPLICATE_ID):
+            source = event.source
+            where = source.file if source.position is None else f"{source.file}#{source.position}"
+            err_console.print(f"warning: {where}: {warning}", markup=False)
+
+
 def execute(
     paths: Sequence[str],
     config: RunConfig,
@@ -89,28 +85,36 @@ def execute(
     config.keep_calls = not streaming
     journal: Journal | None = None
     recovered = None
-    if output is not None:
-        jpath = journal_path(output)
-        recovered = recover(jpath) if resume else None
-        journal = Journal(jpath, recovered)
-    with _sigterm_as_interrupt(), _progress(show_progress) as tick, open_output(output) as out:
-        emit: Callable[[Event], None] = tick
-        if streaming:
-            write = _stream_jsonl(out)
-            for call in recovered.calls if recovered else []:
-                write(call)
+    with sigterm_as_interrupt():  # also when `execute` runs outside `main`
+        if output is not None:
+            check_output(output)  # before the journal is created beside it
+            jpath = journal_path(output)
+            recovered = recover(jpath) if resume else None
+            journal = Journal(jpath, recovered)
+        with _progress(show_progress) as tick, open_output(output) as out:
+            write = _stream_jsonl(out) if streaming else None
+            if write is not None:
+                for call in recovered.calls if recovered else []:
+                    write(call)
 
             def emit(event: Event) -> None:
-                write(event)
+                if write is not None:
+                    write(event)
                 tick(event)
+                _warn_duplicate(event)
 
-        result = run_audit(
-            paths, config, detector=detector, journal=journal, recovered=recovered, on_event=emit
-        )
-        if streaming:
-            out.write(summary_line(result) + "\n")
-        else:
-            REPORTERS[fmt](result, out)
-    if journal is not None:
-        journal.close(remove=True)
+            result = run_audit(
+                paths,
+                config,
+                detector=detector,
+                journal=journal,
+                recovered=recovered,
+                on_event=emit,
+            )
+            if streaming:
+                out.write(summary_line(result) + "\n")
+            else:
+                REPORTERS[fmt](result, out)
+        if journal is not None:
+            journal.close(remove=True)
     return result

@@ -7,6 +7,7 @@ header is shared by every kind; the body fields depend on `kind` (see `checks.KI
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,7 +165,7 @@ def parse_rule(node: Any, path: Path) -> Rule:
     if not isinstance(node, LineDict):
         raise RuleError("a rule is a mapping", str(path), getattr(node, "line", 1))
     kind = node.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise fail(
             node,
             f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})",
@@ -199,10 +200,19 @@ def parse_rule(node: Any, path: Path) -> Rule:
     if severity not in SEVERITIES:
         raise fail(node, f"severity must be one of {', '.join(SEVERITIES)}", "severity")
     weight = node.get("weight", 1)
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not math.isfinite(weight)
+        or weight < 0
+    ):
         raise fail(node, "weight must be a number >= 0", "weight")
     languages = node.get("languages", ["en", "he"])
-    if not isinstance(languages, list) or not set(languages) <= {"en", "he"} or not languages:
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(lang in ("en", "he") for lang in languages)
+    ):
         raise fail(node, "languages is a list of en and/or he", "languages")
     check = build_check(kind, node)
     examples = _examples(node)
@@ -269,7 +279,20 @@ def parse_file(path: Path) -> list[Rule]:
     if isinstance(data, LineDict) and "rules" in data and "kind" not in data:
         data = data["rules"]
     nodes = data if isinstance(data, LineList | list) else [data]
-    return [parse_rule(node, path) for node in nodes]
+    return [_parse_located(node, path) for node in nodes]
+
+
+def _parse_located(node: Any, path: Path) -> Rule:
+    """`parse_rule`, with any value it did not expect turned into an error at the rule's line."""
+    try:
+        return parse_rule(node, path)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        raise RuleError(
+            f"invalid rule: a field has a value of the wrong type ({type(exc).__name__}); "
+            "see docs/rules.md for the fields of each kind",
+            str(path),
+            getattr(node, "line", None) or 1,
+        ) from None
 
 
 def load_ruleset(root: Path) -> RuleSet:

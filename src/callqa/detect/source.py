@@ -57,20 +57,38 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file; syntax errors become RuleError with the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read: {exc}", str(path)) from None
-    loader = _Loader(text)
-    loader.name = str(path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RuleError(
+            f"not valid UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8",
+            str(path),
+            line,
+        ) from None
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)  # refuses control characters (NUL, ...) already
+        loader.name = str(path)
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        at = text.count("\n", 0, exc.position) + 1
+        raise RuleError(
+            f"invalid YAML: control character {exc.character:#06x} is not allowed", str(path), at
+        ) from None
+    except RecursionError:
+        raise RuleError("invalid YAML: nested too deeply", str(path), 1) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise RuleError(f"invalid YAML: {problem}", str(path), line) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def fail(node: Any, message: str, key: str | None = None) -> RuleError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,10 @@ def parse_window(node: LineDict) -> Window:
             )
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise fail(spec, f"{key} must be a number >= 0", key)
+        if key.endswith("_turns") and not isinstance(value, int):
+            raise fail(spec, f"{key} must be a whole number of turns", key)
+        if not math.isfinite(value):
+            raise fail(spec, f"{key} must be a finite number", key)
     return Window(**spec)
 
 
@@ -103,6 +108,8 @@ def number_field(node: LineDict, key: str, default: float | None = None) -> floa
     value = node.get(key, default)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise fail(node, f"{key} must be a number", key)
+    if value is not None and not math.isfinite(value):
+        raise fail(node, f"{key} must be a finite number", key)
     return None if value is None else float(value)
 
 

@@ -64,7 +64,7 @@ class PolicyLimit(Check):
                 "limit",
             )
         self.op = node.get("op", "gt")
-        if self.op not in _OPS:
+        if not isinstance(self.op, str) or self.op not in _OPS:
             raise fail(node, "op must be gt, ge, lt or le", "op")
         self.unit = node.get("unit", "days")
         if self.unit not in ("days", "months"):

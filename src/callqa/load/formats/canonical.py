@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -26,6 +27,7 @@ def call_from_mapping(data: Any, doc: Document, position: int | None = None) -> 
         data["call_id"] = str(data["call_id"])
     if "agent_id" in data and data["agent_id"] is not None:
         data["agent_id"] = str(data["agent_id"])
+    warnings = _time_warnings(data.get("turns"))
     try:
         call = Call.model_validate(data)
     except ValidationError as exc:
@@ -34,9 +36,41 @@ def call_from_mapping(data: Any, doc: Document, position: int | None = None) -> 
         raise FormatError(
             f"not a valid call: {where}: {first['msg']}", doc.path, position
         ) from None
+    if doc.repairs:
+        warnings.append("the file is not strict JSON; read anyway after: " + "; ".join(doc.repairs))
+    if warnings:
+        notes = call.metadata.get(NOTES_KEY)
+        notes = notes if isinstance(notes, dict) else {}
+        call.metadata[NOTES_KEY] = {**notes, "warnings": [*notes.get("warnings", []), *warnings]}
     if position is not None:
         call.metadata["_position"] = position  # taken back out by the loader into Source
     return call
+
+
+def _not_finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _time_warnings(turns: Any) -> list[str]:
+    """The model forgets NaN and infinite times; say so instead of doing it silently."""
+    if not isinstance(turns, list):
+        return []
+    bad = [
+        index
+        for index, turn in enumerate(turns)
+        if isinstance(turn, dict) and any(_not_finite(turn.get(k)) for k in ("start", "end"))
+    ]
+    if not bad:
+        return []
+    return [
+        f"{len(bad)} turn(s) have times that are not numbers (NaN or infinity; first: turn "
+        f"{bad[0]}); those times are ignored"
+    ]
 
 
 def _is_canonical_call(value: Any) -> bool:

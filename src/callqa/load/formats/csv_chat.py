@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -127,6 +128,17 @@ def _header(doc: Document) -> tuple[list[str], type[csv.Dialect] | csv.Dialect]:
     return [h.strip() for h in first], dialect
 
 
+_DATA_LIKE = re.compile(r"\d{3}|@|[.,!?:;]\s")
+
+
+def _listed(header: list[str]) -> str:
+    """The header for an error message. The first line of a file without a header is a message,
+    and errors never quote transcript text: cells that read like text hide the whole line."""
+    if all(len(h) <= 32 and len(h.split()) <= 3 and not _DATA_LIKE.search(h) for h in header):
+        return f"columns: {', '.join(header)}"
+    return f"{len(header)} columns; the first line looks like a message, not a header, so it is not shown"
+
+
 def _columns(header: list[str], mapping: dict[str, str], path: str) -> dict[str, int]:
     """Canonical field -> column index, from the explicit mapping first, then header aliases."""
     lowered = [h.lower().lstrip("\ufeff") for h in header]
@@ -135,7 +147,7 @@ def _columns(header: list[str], mapping: dict[str, str], path: str) -> dict[str,
         if column.lower() not in lowered:
             raise FormatError(
                 f"--csv-columns maps {field} to column {column!r}, which the header lacks "
-                f"(columns: {', '.join(header)})",
+                f"({_listed(header)})",
                 path,
             )
         found[field] = lowered.index(column.lower())
@@ -173,7 +185,7 @@ def _read(doc: Document, options: LoadOptions) -> Iterator[Call | TranscriptErro
     if "text" not in columns or not ({"speaker", "role"} & columns.keys()):
         missing = "text" if "text" not in columns else "speaker"
         raise FormatError(
-            f"CSV has no {missing} column (columns: {', '.join(header)}); "
+            f"CSV has no {missing} column ({_listed(header)}); "
             f"map one with --csv-columns {missing}=COLUMN",
             doc.path,
         )
