@@ -4,7 +4,8 @@ A work unit is one input file, or a chunk of lines of a JSONL file or of stdin, 
 files or a 10 GB JSONL never sit in memory. Each worker process builds the detector (rules and
 models) once and keeps it. Results come back in input order whatever the number of workers, and
 at most a bounded number of units is in flight, so memory stays flat as a run grows. The same
-`judge_unit` runs on a Dask cluster (`callqa.distributed`).
+`judge_unit` runs on a Dask cluster (`callqa.distributed`). With a cache file, each unit serves
+unchanged calls from it and gives the detector the file's model scores (`callqa.cache`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from callqa.api import input_error, judge_call
-from callqa.cache import cache_key, open_cache
+from callqa.cache import ResultCache, cache_key, open_cache
 from callqa.detect import Detector, load_detector
 from callqa.errors import WHILE_AUDITING, TranscriptError
 from callqa.load import (
@@ -67,6 +68,9 @@ class WorkUnit:
 class UnitResult:
     unit: tuple[str, int]
     events: list[Event] = field(default_factory=list)
+    detector: str = ""
+    """The version of the detector that judged the unit: a Dask worker with other rules or
+    models than the client's is caught by it (`callqa.distributed`)."""
 
 
 _WORKER_DETECTORS: dict[DetectorSpec, Detector] = {}
@@ -125,11 +129,13 @@ def judge_unit(
     """Load and judge one unit; per-call failures become errors, never exceptions."""
     detector = worker_detector(spec)
     cache = open_cache(cache_path) if cache_path else None
+    if cache is not None:
+        detector = _with_score_store(detector, cache)
     if unit.lines is None:
         items: Iterable[LoadedCall | LoadFailure] = load_inputs([unit.path], options)
     else:
         items = stream_jsonl(unit.path, unit.lines, first_line=unit.first_line, options=options)
-    result = UnitResult(unit.key)
+    result = UnitResult(unit.key, detector=detector.version)
     for item in items:
         if isinstance(item, LoadFailure):
             result.events.append(input_error(item))
@@ -153,6 +159,14 @@ def judge_unit(
             exc.add_note(f"{WHILE_AUDITING}{item.source.file}#{item.source.position or 0}")
             raise
     return result
+
+
+def _with_score_store(detector: Detector, cache: ResultCache) -> Detector:
+    # Only the rule detector runs models; the store is injected per unit (not kept in the
+    # process-wide detector) so that a run without --cache never touches a cache file.
+    from callqa.detect.engine import RuleDetector
+
+    return detector.with_score_store(cache) if isinstance(detector, RuleDetector) else detector
 
 
 def _init_worker() -> None:

@@ -45,6 +45,7 @@ def _events(
             workers=config.workers,
             skip=skip,
             cache_path=config.cache,
+            expected_version=None if detector is None else detector.version,
         )
     return run_local(
         paths,

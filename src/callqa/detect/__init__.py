@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from callqa.model import BehaviourVerdict, Call, Finding
+
+if TYPE_CHECKING:
+    from callqa.classify import TurnInput
 
 
 @dataclass
@@ -26,6 +30,23 @@ class Detector(Protocol):
         ...
 
     def judge(self, call: Call) -> Judgement: ...
+
+
+class ScoreStore(Protocol):
+    """Model scores remembered across runs (`callqa.cache`), keyed by the model's name, the
+    digest of its files and the exact inputs of one predict call."""
+
+    def get_scores(
+        self, model: str, fingerprint: str, items: Sequence[TurnInput]
+    ) -> list[dict[str, float]] | None: ...
+
+    def put_scores(
+        self,
+        model: str,
+        fingerprint: str,
+        items: Sequence[TurnInput],
+        scores: list[dict[str, float]],
+    ) -> None: ...
 
 
 def load_detector(

@@ -5,21 +5,35 @@ else `ok` if any reports ok, else `n/a`. Which signal counts (a phrase, or a mod
 threshold) is written in the rules' matchers, not here. Model matchers are skipped with
 `use_models=False` or when a model cannot be loaded; rules that need a model to fire at all
 are then left out.
+
+With a score store (the `--cache` file, injected per work unit by `callqa.engine`), a call's
+model scores are looked up before the model runs, so a re-audit after a rule change costs what
+the rules cost.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from callqa.detect import Judgement
+from callqa.detect import Judgement, ScoreStore
 from callqa.detect.checks import Outcome
 from callqa.detect.context import CallContext
 from callqa.detect.policy import Policy, load_policy
 from callqa.detect.ruleset import Rule, RuleSet, load_ruleset
 from callqa.errors import CallQAError
+from callqa.fingerprint import folder_digest, model_fingerprint
 from callqa.model import BEHAVIOURS, BehaviourVerdict, Call, Evidence, Finding
-from callqa.paths import default_policy_file, default_rules_dir
+from callqa.paths import default_policy_file, default_rules_dir, models_dir
+
+if TYPE_CHECKING:
+    from callqa.classify import TurnClassifier, TurnInput
+
+MODEL_LANGUAGES = ("en", "he")
+"""What `{lang}` in a rule's model name stands for (the languages of `turn_language`)."""
 
 
 class RuleDetector:
@@ -35,8 +49,30 @@ class RuleDetector:
         self.policy = policy
         self.use_models = use_models and any(r.check.model_names() for r in ruleset.rules)
         self._unavailable: dict[str, str] = {}
-        mode = "models" if self.use_models else "rules-only"
+        self._scores: ScoreStore | None = None
+        mode = f"models-{self._models_digest()}" if self.use_models else "rules-only"
         self._version = f"rules-{ruleset.digest}+policy-{policy_digest}+{mode}"
+
+    def _models_digest(self) -> str:
+        """The shipped model files the rules can ask for: a model retrained in place changes
+        the version, so cached verdicts of the old model are not served."""
+        names = {
+            name.replace("{lang}", lang)
+            for rule in self.ruleset.rules
+            for name in rule.check.model_names()
+            for lang in MODEL_LANGUAGES
+        }
+        digest = hashlib.sha256()
+        for name in sorted(names):
+            digest.update(f"{name}={folder_digest(models_dir() / name)}\n".encode())
+        return digest.hexdigest()[:12]
+
+    def with_score_store(self, store: ScoreStore) -> RuleDetector:
+        """The same detector (rules, loaded models, known-unavailable models shared) reading
+        and writing model scores through `store`; the original is left without one."""
+        clone = copy.copy(self)
+        clone._scores = store
+        return clone
 
     @property
     def version(self) -> str:
@@ -55,7 +91,7 @@ class RuleDetector:
         from callqa.classify import TurnInput, get_classifier
 
         # A per-language model ("callqa.turns.he.v1") scores the turns in its language only.
-        langs = {lang for lang in ("en", "he") if f".{lang}." in name}
+        langs = {lang for lang in MODEL_LANGUAGES if f".{lang}." in name}
         turns = [t for t in ctx.turns if not langs or t.lang in langs]
         try:
             model = get_classifier(name)
@@ -63,12 +99,28 @@ class RuleDetector:
                 TurnInput(t.text, ctx.turns[t.index - 1].text if t.index else "", t.role)
                 for t in turns
             ]
-            scores = model.predict(items) if items else []
+            scores = self._predict(name, model, items) if items else []
         except CallQAError as exc:
             self._unavailable[name] = exc.code
             ctx.warnings.append(f"model {name} unavailable ({exc.code}); its matchers were skipped")
             return None
         return {t.index: s for t, s in zip(turns, scores, strict=True)}
+
+    def _predict(
+        self, name: str, model: TurnClassifier, items: Sequence[TurnInput]
+    ) -> list[dict[str, float]]:
+        # The model batches a call's turns together, so a turn's score may depend on the
+        # others: the store is keyed on the whole item list, never on single turns.
+        store = self._scores
+        fingerprint = model_fingerprint(model) if store is not None else None
+        if store is None or fingerprint is None:
+            return model.predict(items)
+        cached = store.get_scores(name, fingerprint, items)
+        if cached is not None and len(cached) == len(items):
+            return cached
+        scores = model.predict(items)
+        store.put_scores(name, fingerprint, items, scores)
+        return scores
 
     def evaluate(
         self, call: Call, rules: list[Rule] | None = None
