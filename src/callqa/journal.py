@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from callqa.model import CallResult, InputError
+from callqa.output import atomic_file
 from callqa.report.json_report import call_line, error_line
 
 
@@ -65,18 +65,9 @@ class Journal:
         self.path = path
         # The recovered calls are rewritten under a temporary name and renamed over the old
         # journal, so a run interrupted at this point still has every call judged so far.
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                for call in recovered.calls if recovered else []:
-                    handle.write(call_line(call) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            raise
+        with atomic_file(path, prefix=f"{path.name}.") as handle:
+            for call in recovered.calls if recovered else []:
+                handle.write(call_line(call) + "\n")
         self._handle: TextIO = path.open("a", encoding="utf-8")
 
     def write(self, event: CallResult | InputError) -> None:

@@ -31,8 +31,21 @@ def open_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[TextI
         sys.stdout.flush()
         return
     target = Path(path)
-    parent = check_output(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    check_output(target)
+    with atomic_file(target, encoding=encoding) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def atomic_file(
+    target: Path, *, encoding: str = "utf-8", prefix: str | None = None
+) -> Iterator[TextIO]:
+    """Write to a temporary file beside `target`, synced, then renamed over it: readers see
+    the old file or the whole new one, never a part. On any error the temporary file goes."""
+    parent = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}." if prefix is None else prefix, suffix=".tmp", dir=parent
+    )
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             yield handle
