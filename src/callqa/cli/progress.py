@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from rich.progress import Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from callqa.api import DUPLICATE_ID
 from callqa.cli import err_console, sigterm_as_interrupt
 from callqa.detect import Detector
-from callqa.engine import Event
+from callqa.engine import Event, estimate_calls
 from callqa.journal import Journal, journal_path, recover
 from callqa.model import AuditResult, CallResult
 from callqa.output import check_output, open_output
@@ -23,7 +31,9 @@ from callqa.run import RunConfig, run_audit
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[Event], None]]:
+def _progress(enabled: bool, total: Callable[[], int | None]) -> Iterator[Callable[[Event], None]]:
+    """Calls done, calls/s, errors and, once `total` (counted in a background thread so the
+    run starts at once) is known, a bar with an ETA."""
     if not enabled:
         yield lambda _event: None
         return
@@ -31,20 +41,30 @@ def _progress(enabled: bool) -> Iterator[Callable[[Event], None]]:
     counts = {"calls": 0, "errors": 0}
     with Progress(
         TextColumn("[bold]auditing[/]"),
+        BarColumn(),
         TextColumn("{task.fields[calls]} calls"),
         TextColumn("{task.fields[rate]:.1f} calls/s"),
         TextColumn("{task.fields[errors]} errors"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task("audit", calls=0, rate=0.0, errors=0)
+        task = bar.add_task("audit", total=None, calls=0, rate=0.0, errors=0)
+        threading.Thread(
+            target=lambda: bar.update(task, total=total()), daemon=True, name="count-inputs"
+        ).start()
 
         def update(event: Event) -> None:
             counts["calls" if isinstance(event, CallResult) else "errors"] += 1
             elapsed = max(time.monotonic() - started, 1e-6)
             bar.update(
-                task, calls=counts["calls"], errors=counts["errors"], rate=counts["calls"] / elapsed
+                task,
+                completed=counts["calls"] + counts["errors"],
+                calls=counts["calls"],
+                errors=counts["errors"],
+                rate=counts["calls"] / elapsed,
             )
 
         yield update
@@ -91,7 +111,8 @@ def execute(
             jpath = journal_path(output)
             recovered = recover(jpath) if resume else None
             journal = Journal(jpath, recovered)
-        with _progress(show_progress) as tick, open_output(output) as out:
+        count = partial(estimate_calls, paths, config.load)
+        with _progress(show_progress, count) as tick, open_output(output) as out:
             write = _stream_jsonl(out) if streaming else None
             if write is not None:
                 for call in recovered.calls if recovered else []:
