@@ -83,9 +83,10 @@ def _register_commands() -> None:
     diff.register(app)
     calibrate.register(app)
 
-    from callqa.cli import formats
+    from callqa.cli import convert, formats
 
     formats.register(app)
+    convert.register(app)
 
     from callqa.cli import evaluate, rules
 
