@@ -232,9 +232,9 @@ def test_heuristic_is_never_confidently_wrong_on_the_labelled_calls() -> None:
 
 
 def test_cli_speaker_map_file_format(tmp_path: Path) -> None:
-    from callqa.cli.audit import _load_speaker_map
+    from callqa.cli.load_options import load_speaker_map
 
     path = tmp_path / "map.yaml"
     path.write_text("spk_1: agent\nspk_0: customer\n", encoding="utf-8")
-    assert _load_speaker_map(path) == {"spk_1": "agent", "spk_0": "customer"}
-    assert json.dumps(_load_speaker_map(None)) == "{}"
+    assert load_speaker_map(path) == {"spk_1": "agent", "spk_0": "customer"}
+    assert json.dumps(load_speaker_map(None)) == "{}"

@@ -22,9 +22,6 @@ from callqa.cli.load_options import (
     build_load_options,
     check_language,
 )
-from callqa.cli.load_options import (
-    load_speaker_map as _load_speaker_map,  # noqa: F401 - its old home; tests import it here
-)
 from callqa.cli.progress import execute
 from callqa.detect import load_detector
 from callqa.engine import DetectorSpec, default_workers
