@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -72,22 +73,18 @@ class DuplicateIds:
     reported; each one after the first carries a warning that names where the id came first."""
 
     def __init__(self) -> None:
-        self._first: dict[str, Source] = {}
+        # One small tuple per call id, the file name interned: a run of millions of calls keeps
+        # only this, never the calls themselves.
+        self._first: dict[str, tuple[str, int | None]] = {}
 
     def check(self, result: CallResult, *, warn: bool = True) -> CallResult:
-        first = self._first.setdefault(result.call_id, result.source)
-        if (
-            warn
-            and first is not result.source
-            and (first.file, first.position)
-            != (
-                result.source.file,
-                result.source.position,
-            )
-        ):
-            where = first.file if first.position is None else f"{first.file}#{first.position}"
+        where = (sys.intern(result.source.file), result.source.position)
+        first = self._first.setdefault(result.call_id, where)
+        if warn and first != where:
+            file, position = first
+            at = file if position is None else f"{file}#{position}"
             result.warnings.append(
-                f"{DUPLICATE_ID} {result.call_id!r}: also the id of {where}; both calls are "
+                f"{DUPLICATE_ID} {result.call_id!r}: also the id of {at}; both calls are "
                 "audited and reported, each with its own source"
             )
         return result

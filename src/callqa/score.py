@@ -7,9 +7,10 @@ carry a 95% Wilson interval so that a small sample looks as uncertain as it is.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any
 
 from callqa.model import BEHAVIOURS, BehaviourStats, CallResult, Scorecard
@@ -97,11 +98,66 @@ def call_score(result: CallResult, spec: ScorecardSpec) -> float | None:
 
 
 @dataclass
+class ScoreTally:
+    """Call scores in memory bounded by the number of distinct values, not of calls: scores
+    carry 2 decimals, so at most 10,001 of them; mean, median and histogram stay exact. The
+    `keep` lowest (score, call id) pairs are kept for the worst-calls list."""
+
+    keep: int = 0
+    counts: Counter[float] = field(default_factory=Counter)
+    lowest: list[tuple[float, str]] = field(default_factory=list)
+
+    def add(self, score: float, call_id: str) -> None:
+        self.counts[score] += 1
+        if self.keep:
+            self.lowest.append((score, call_id))
+            if len(self.lowest) > 2 * self.keep:  # amortised: sort and cut now and then
+                self.lowest = sorted(self.lowest)[: self.keep]
+
+    def update(self, other: ScoreTally) -> None:
+        self.counts.update(other.counts)
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    def mean(self) -> float | None:
+        n = self.n
+        # fsum over every score (not value * count): exact, and independent of arrival order
+        total = math.fsum(chain.from_iterable(repeat(v, c) for v, c in self.counts.items()))
+        return round(total / n, 2) if n else None
+
+    def median(self) -> float | None:
+        n = self.n
+        if not n:
+            return None
+        wanted = (n - 1) // 2, n // 2  # the middle rank(s), 0-based
+        found: list[float] = []
+        seen = 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            while len(found) < 2 and seen > wanted[len(found)]:
+                found.append(value)
+            if len(found) == 2:
+                break
+        return round((found[0] + found[1]) / 2, 2)
+
+    def histogram(self) -> dict[str, int]:
+        counts = dict.fromkeys(SCORE_BINS, 0)
+        for value, count in self.counts.items():
+            counts[score_bin(value)] += count
+        return counts
+
+    def worst(self) -> list[str]:
+        return [cid for s, cid in sorted(self.lowest)[: self.keep] if s < 100]
+
+
+@dataclass
 class _AgentTally:
+    scores: ScoreTally
     calls: int = 0
     applicable: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     violations: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    scores: list[tuple[float, str]] = field(default_factory=list)
     abuse_calls: int = 0
     auto_fail_calls: int = 0
 
@@ -111,7 +167,9 @@ class ScorecardBuilder:
 
     def __init__(self, spec: ScorecardSpec | None = None) -> None:
         self.spec = spec or ScorecardSpec()
-        self._agents: dict[str, _AgentTally] = defaultdict(_AgentTally)
+        self._agents: dict[str, _AgentTally] = defaultdict(
+            lambda: _AgentTally(ScoreTally(self.spec.worst_calls))
+        )
 
     def add(self, result: CallResult) -> CallResult:
         result.score = call_score(result, self.spec)
@@ -126,7 +184,7 @@ class ScorecardBuilder:
                 if behaviour in self.spec.auto_fail:
                     tally.auto_fail_calls += 1
         if result.score is not None:
-            tally.scores.append((result.score, result.call_id))
+            tally.scores.add(result.score, result.call_id)
         if any(s.name == ABUSE_SIGNAL for s in result.signals):
             tally.abuse_calls += 1
         return result
@@ -139,18 +197,16 @@ class ScorecardBuilder:
                 b: _stats(tally.violations.get(b, 0), tally.applicable.get(b, 0))
                 for b in BEHAVIOURS
             }
-            scores = sorted(tally.scores)
-            mean = round(sum(s for s, _ in scores) / len(scores), 2) if scores else None
             cards.append(
                 Scorecard(
                     agent_id=agent_id,
                     calls=tally.calls,
-                    score=mean,
+                    score=tally.scores.mean(),
                     ranked=tally.calls >= self.spec.min_calls_to_rank,
                     behaviours=behaviours,
                     customer_abuse_calls=tally.abuse_calls,
                     auto_fail_calls=tally.auto_fail_calls,
-                    worst_calls=[cid for s, cid in scores[: self.spec.worst_calls] if s < 100],
+                    worst_calls=tally.scores.worst(),
                 )
             )
         ranked = sorted(
@@ -165,8 +221,13 @@ class ScorecardBuilder:
         """The team summary: totals, team-wide behaviour rates and the score distributions."""
         tallies = list(self._agents.values())
         cards = self.scorecards()
-        call_scores = [s for t in tallies for s, _ in t.scores]
-        agent_scores = [c.score for c in cards if c.ranked and c.score is not None]
+        call_scores = ScoreTally()
+        for tally in tallies:
+            call_scores.update(tally.scores)
+        agent_scores = ScoreTally()
+        for card in cards:
+            if card.ranked and card.score is not None:
+                agent_scores.add(card.score, card.agent_id)
         behaviours = {
             b: _stats(
                 sum(t.violations.get(b, 0) for t in tallies),
@@ -177,37 +238,17 @@ class ScorecardBuilder:
         return {
             "calls": sum(t.calls for t in tallies),
             "agents": len(tallies),
-            "ranked_agents": len(agent_scores),
+            "ranked_agents": agent_scores.n,
             "min_calls_to_rank": self.spec.min_calls_to_rank,
-            "mean_call_score": _mean(call_scores),
-            "median_call_score": _median(call_scores),
-            "mean_agent_score": _mean(agent_scores),
+            "mean_call_score": call_scores.mean(),
+            "median_call_score": call_scores.median(),
+            "mean_agent_score": agent_scores.mean(),
             "customer_abuse_calls": sum(t.abuse_calls for t in tallies),
             "auto_fail_calls": sum(t.auto_fail_calls for t in tallies),
             "behaviours": behaviours,
-            "call_score_distribution": _histogram(call_scores),
-            "agent_score_distribution": _histogram(agent_scores),
+            "call_score_distribution": call_scores.histogram(),
+            "agent_score_distribution": agent_scores.histogram(),
         }
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    middle = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-    return round(middle, 2)
-
-
-def _histogram(values: list[float]) -> dict[str, int]:
-    counts = dict.fromkeys(SCORE_BINS, 0)
-    for value in values:
-        counts[score_bin(value)] += 1
-    return counts
 
 
 def build_scorecards(

@@ -1,7 +1,18 @@
+import math
+import statistics
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from callqa.model import BehaviourVerdict, CallResult, Source
-from callqa.score import ScorecardBuilder, ScorecardSpec, call_score, wilson_interval
+from callqa.score import (
+    ScorecardBuilder,
+    ScorecardSpec,
+    ScoreTally,
+    call_score,
+    wilson_interval,
+)
 
 
 def result(call_id: str, agent: str, **verdicts: str) -> CallResult:
@@ -60,3 +71,25 @@ def test_customer_abuse_is_counted_beside_the_score_never_against_it() -> None:
     assert ann.customer_abuse_calls == 1 and ann.score == 50.0
     assert ann.behaviours["rudeness"].violations == 0
     assert builder.team()["customer_abuse_calls"] == 1
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10_000).map(lambda c: c / 100), st.text(min_size=1, max_size=4)),
+        max_size=60,
+    ),
+    st.integers(0, 5),
+)
+def test_score_tally_is_exact_with_bounded_memory(
+    scored: list[tuple[float, str]], keep: int
+) -> None:
+    tally = ScoreTally(keep)
+    for score, call_id in scored:
+        tally.add(score, call_id)
+    values = [s for s, _ in scored]
+    assert tally.n == len(values)
+    assert tally.mean() == (round(math.fsum(values) / len(values), 2) if values else None)
+    assert tally.median() == (round(statistics.median(values), 2) if values else None)
+    assert sum(tally.histogram().values()) == len(values)
+    assert tally.worst() == [c for s, c in sorted(scored)[:keep] if s < 100]
+    assert len(tally.lowest) <= 2 * keep + 1  # never one entry per call
