@@ -26,11 +26,12 @@ class Gate:
         """Human-readable reasons the run crosses a threshold (empty when it does not)."""
         reasons: list[str] = []
         watched = set(BEHAVIOURS) if "any" in self.fail_on else set(self.fail_on)
-        for call in result.calls:
-            hit = sorted(watched.intersection(call.violations()))
-            if hit:
-                reasons.append(f"{call.call_id}: {', '.join(hit)}")
         for card in result.scorecards:
+            # The scorecards count every call's violations, so this also holds for a streamed
+            # run (`--format jsonl`), which keeps no calls in memory.
+            hit = sorted(b for b in watched if card.behaviours[b].violations)
+            if hit:
+                reasons.append(f"agent {card.agent_id}: calls with {', '.join(hit)}")
             if self.min_score is not None and card.ranked and card.score is not None:
                 if card.score < self.min_score:
                     reasons.append(f"agent {card.agent_id}: score {card.score} < {self.min_score}")

@@ -45,6 +45,17 @@ def test_fail_on_severity_expands_to_behaviours(run_cli, calls: Path, tmp_path: 
     audit(run_cli, calls, "--scorecard", card, "--fail-on", "over_promising", expect=0)
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_fail_on_gates_a_streamed_run_too(run_cli, calls: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    # jsonl streams calls out and keeps none in memory: the gate must still see every violation.
+    rude = run_cli("audit", str(calls), "-j", "1", "-f", fmt, "--fail-on", "rudeness", expect=1)
+    assert "callqa: 9 calls audited, 0 inputs failed (complete); exit 1" in rude.stderr
+    run_cli("audit", str(calls), "-j", "1", "-f", fmt, "--fail-on", "over_promising", expect=0)
+    run_cli(
+        "audit", str(calls), "-j", "1", "-f", fmt, "--fail-on", "rudeness", "--exit-zero", expect=0
+    )
+
+
 def test_rudeness_is_minor_in_a_custom_scorecard(run_cli, calls: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "minor.yaml"
     path.write_text(

@@ -202,7 +202,8 @@ def audit(
     if not quiet and (fmt in MACHINE_FORMATS or output is not None):
         state = "complete" if result.complete else "INCOMPLETE"
         err_console.print(
-            f"callqa: {len(result.calls)} calls audited, {len(result.errors)} inputs failed "
+            f"callqa: {result.team.get('calls', len(result.calls))} calls audited, "
+            f"{len(result.errors)} inputs failed "
             f"({state}); exit {int(code)}",
             markup=False,
         )
