@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from callqa.detect import Judgement
+from callqa.model import Call
+from tests.fakes import FakeDetector, write_calls
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and groups")
 
 CALLS = 2000
@@ -109,3 +113,32 @@ def test_sigterm_mid_run_then_resume_equals_a_clean_run(
     ids = [call["call_id"] for call in payload["calls"]]
     assert ids == [f"c{i:05d}" for i in range(CALLS)], "a call was lost or duplicated"
     assert out.read_bytes() == clean_bytes
+
+
+class _SwallowingDetector(FakeDetector):
+    """Receives a SIGTERM while judging one call and swallows its KeyboardInterrupt, as Python
+    does when the handler happens to run inside a `__del__` (seen in a regex object's)."""
+
+    def judge(self, call: Call) -> Judgement:
+        if call.call_id == "c0004":
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(1)  # the handler runs here, and its exception dies here
+            except KeyboardInterrupt:
+                pass
+        return super().judge(call)
+
+
+def test_a_swallowed_interrupt_still_stops_the_run(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    write_calls(tmp_path / "calls", 9)
+    monkeypatch.setattr("callqa.cli.audit.load_detector", lambda *a, **k: _SwallowingDetector())
+    out = tmp_path / "out.json"
+    args = ("audit", str(tmp_path / "calls"), "-j", "1", "-q", "-f", "json", "-o", str(out))
+    result = run_cli(*args, expect=2)
+    assert "Interrupted" in result.stderr
+    assert not out.exists()  # no output that looks complete
+    monkeypatch.setattr("callqa.cli.audit.load_detector", lambda *a, **k: FakeDetector())
+    run_cli(*args, "--resume", expect=0)  # the next run is not stopped by the old signal
+    assert len(json.loads(out.read_text(encoding="utf-8"))["calls"]) == 9

@@ -104,6 +104,18 @@ def _interrupted() -> None:
     sys.exit(ExitCode.ERROR)
 
 
+_STOP = threading.Event()
+
+
+def raise_if_stopped() -> None:
+    """Stop now if a SIGTERM or Ctrl-C came. The KeyboardInterrupt a signal handler raises can
+    be swallowed: Python ignores exceptions raised inside a `__del__` (seen in a regex object's)
+    or a weakref callback, so the handler also leaves this flag, which the run checks at every
+    call and before it writes its output."""
+    if _STOP.is_set():
+        raise KeyboardInterrupt
+
+
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM ends the run like Ctrl-C: exit 2, outputs complete or absent, the journal kept."""
@@ -112,17 +124,20 @@ def sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        _STOP.set()
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every outcome becomes exit code 0, 1 or 2."""
+    _STOP.clear()  # a new run (tests call main() many times in one process)
     with sigterm_as_interrupt():  # from the start: a run stopped while it loads models exits 2
         _main(argv)
 
@@ -142,6 +157,6 @@ def _main(argv: list[str] | None) -> None:
             sys.exit(ExitCode.ERROR)
         _report_crash(exc)  # a crash must never read as "findings" (exit 1)
         sys.exit(ExitCode.ERROR)
-    if code == 130:  # typer turns Ctrl-C into a returned 130
+    if code == 130 or _STOP.is_set():  # typer turns Ctrl-C into a returned 130
         _interrupted()
     sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -19,7 +19,7 @@ from rich.progress import (
 )
 
 from callqa.api import DUPLICATE_ID
-from callqa.cli import err_console, sigterm_as_interrupt
+from callqa.cli import err_console, raise_if_stopped, sigterm_as_interrupt
 from callqa.detect import Detector
 from callqa.engine import Event, estimate_calls
 from callqa.journal import Journal, journal_path, recover
@@ -119,6 +119,7 @@ def execute(
                     write(call)
 
             def emit(event: Event) -> None:
+                raise_if_stopped()
                 if write is not None:
                     write(event)
                 tick(event)
@@ -132,6 +133,7 @@ def execute(
                 recovered=recovered,
                 on_event=emit,
             )
+            raise_if_stopped()  # never finish an output after a swallowed interrupt
             if streaming:
                 out.write(summary_line(result) + "\n")
             else:
