@@ -115,6 +115,7 @@ class ScoreTally:
                 self.lowest = sorted(self.lowest)[: self.keep]
 
     def update(self, other: ScoreTally) -> None:
+        """Add the other's scores (not its worst calls): the team-wide distribution."""
         self.counts.update(other.counts)
 
     @property
