@@ -105,6 +105,7 @@ def _interrupted() -> None:
 
 
 _STOP = threading.Event()
+_NESTING: list[bool] = []  # `main` and `execute` both install the handler; the outer one clears
 
 
 def raise_if_stopped() -> None:
@@ -127,17 +128,20 @@ def sigterm_as_interrupt() -> Iterator[None]:
         _STOP.set()
         raise KeyboardInterrupt
 
+    if not _NESTING:
+        _STOP.clear()  # a new run; a signal to an earlier one (tests run many) is not its own
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _NESTING.append(True)
     try:
         yield
     finally:
+        _NESTING.pop()
         for sig, old in previous.items():
             signal.signal(sig, old)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every outcome becomes exit code 0, 1 or 2."""
-    _STOP.clear()  # a new run (tests call main() many times in one process)
     with sigterm_as_interrupt():  # from the start: a run stopped while it loads models exits 2
         _main(argv)
 
