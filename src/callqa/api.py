@@ -10,7 +10,7 @@ from callqa import __version__
 from callqa.detect import Detector
 from callqa.errors import TranscriptError
 from callqa.load import LoadedCall, LoadFailure, LoadOptions, load_inputs
-from callqa.model import AuditResult, Call, CallResult, InputError, Source
+from callqa.model import AuditResult, Call, CallResult, InputError, Source, location
 from callqa.normalise import normalise, warnings_of
 from callqa.score import ScorecardBuilder, ScorecardSpec
 
@@ -81,10 +81,8 @@ class DuplicateIds:
         where = (sys.intern(result.source.file), result.source.position)
         first = self._first.setdefault(result.call_id, where)
         if warn and first != where:
-            file, position = first
-            at = file if position is None else f"{file}#{position}"
             result.warnings.append(
-                f"{DUPLICATE_ID} {result.call_id!r}: also the id of {at}; both calls are "
+                f"{DUPLICATE_ID} {result.call_id!r}: also the id of {location(*first)}; both calls are "
                 "audited and reported, each with its own source"
             )
         return result

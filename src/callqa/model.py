@@ -97,6 +97,11 @@ class Call(BaseModel):
         return [t for t in self.turns if t.role == "customer"]
 
 
+def location(file: str, position: int | None) -> str:
+    """How a report names an input: the file, with `#N` for the Nth call of a multi-call file."""
+    return file if position is None else f"{file}#{position}"
+
+
 class Source(BaseModel):
     """Where a call came from: a file, and its position inside that file when it holds many."""
 

@@ -26,7 +26,7 @@ from callqa.cli.progress import execute
 from callqa.detect import load_detector
 from callqa.engine import DetectorSpec, default_workers
 from callqa.gate import Gate
-from callqa.model import BEHAVIOURS
+from callqa.model import BEHAVIOURS, location
 from callqa.redact import redaction
 from callqa.report import MACHINE_FORMATS, REPORTERS
 from callqa.report.options import ReportOptions, using_options
@@ -196,7 +196,7 @@ def audit(
             paths, config, detector, fmt=fmt, output=output, resume=resume, quiet=quiet
         )
     for error in result.errors:
-        where = error.file if error.position is None else f"{error.file}#{error.position}"
+        where = location(error.file, error.position)
         err_console.print(f"[{error.code}] {where}: {error.reason}", markup=False)
     code = gate.exit_code(result)
     if not quiet and (fmt in MACHINE_FORMATS or output is not None):

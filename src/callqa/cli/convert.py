@@ -30,13 +30,9 @@ from callqa.cli.load_options import (
 from callqa.errors import ExitCode, TranscriptError
 from callqa.load import LoadFailure, LoadOptions, load_inputs
 from callqa.load.formats.canonical import write_jsonl
-from callqa.model import Call, InputError
+from callqa.model import Call, InputError, location
 from callqa.normalise import normalise, warnings_of
 from callqa.output import open_output
-
-
-def _where(file: str, position: int | None) -> str:
-    return file if position is None else f"{file}#{position}"
 
 
 def _normalised(
@@ -56,7 +52,7 @@ def _normalised(
             # The canonical record leaves callqa's notes out, so a guessed role or an ignored
             # time would otherwise go unsaid; stderr keeps them out of the payload.
             for warning in warnings_of(call):
-                where = _where(item.source.file, item.source.position)
+                where = location(item.source.file, item.source.position)
                 err_console.print(f"warning: {where}: {warning}", markup=False)
         yield call
 
@@ -100,7 +96,7 @@ def convert(
         count = write_jsonl(_normalised(paths, options, errors, warn=not quiet), out)
     for error in errors:
         err_console.print(
-            f"[{error.code}] {_where(error.file, error.position)}: {error.reason}", markup=False
+            f"[{error.code}] {location(error.file, error.position)}: {error.reason}", markup=False
         )
     code = ExitCode.ERROR if errors else ExitCode.OK
     if not quiet:

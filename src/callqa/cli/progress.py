@@ -23,7 +23,7 @@ from callqa.cli import err_console, raise_if_stopped, sigterm_as_interrupt
 from callqa.detect import Detector
 from callqa.engine import Event, estimate_calls
 from callqa.journal import Journal, journal_path, recover
-from callqa.model import AuditResult, CallResult
+from callqa.model import AuditResult, CallResult, location
 from callqa.output import check_output, open_output
 from callqa.report import REPORTERS
 from callqa.report.json_report import call_line, error_line, summary_line
@@ -84,8 +84,7 @@ def _warn_duplicate(event: Event) -> None:
         return
     for warning in event.warnings:
         if warning.startswith(DUPLICATE_ID):
-            source = event.source
-            where = source.file if source.position is None else f"{source.file}#{source.position}"
+            where = location(event.source.file, event.source.position)
             err_console.print(f"warning: {where}: {warning}", markup=False)
 
 

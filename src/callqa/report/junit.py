@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TextIO
 
-from callqa.model import AuditResult, CallResult
+from callqa.model import AuditResult, CallResult, location
 from callqa.report.common import label
 
 
@@ -64,7 +64,7 @@ def render(result: AuditResult, out: TextIO) -> None:
     if result.errors:
         cases = []
         for error in result.errors:
-            where = error.file if error.position is None else f"{error.file}#{error.position}"
+            where = location(error.file, error.position)
             case = ET.Element("testcase", {"classname": "callqa.inputs", "name": where})
             ET.SubElement(case, "error", {"type": error.code, "message": error.reason})
             cases.append((case, "error"))

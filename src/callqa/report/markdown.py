@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from callqa.model import BEHAVIOURS, AuditResult
+from callqa.model import BEHAVIOURS, AuditResult, location
 from callqa.report.common import (
     abuse_count,
     calls_by_id,
@@ -78,6 +78,6 @@ def render(result: AuditResult, out: TextIO) -> None:
     if result.errors:
         lines += ["", "## Inputs that could not be read", ""]
         for error in result.errors:
-            where = error.file if error.position is None else f"{error.file}#{error.position}"
+            where = location(error.file, error.position)
             lines.append(f"- `{where}` [{error.code}]: {cell(error.reason)}")
     out.write("\n".join(lines) + "\n")
