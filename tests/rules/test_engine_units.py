@@ -258,3 +258,20 @@ def test_model_thresholds_may_differ_per_language(tmp_path: Path) -> None:
     for bad in ("{fr: 0.5}", "{en: 1.5}", "true", "{}"):
         with pytest.raises(RuleError, match=r"m\.yaml:1: .*threshold"):
             built(bad)
+
+
+def test_a_regex_list_may_name_a_lexicon_of_regexes(tmp_path: Path) -> None:
+    from callqa.detect.matchers import LEXICONS, RegexMatcher, build_matcher
+    from callqa.detect.source import load_yaml
+
+    path = tmp_path / "m.yaml"
+    path.write_text('{regex: ["@closing", "@\\\\w+\\\\.com"]}\n', encoding="utf-8")
+    token = LEXICONS.set({"closing": [r"^\W*(thanks|תודה)\W*$"]})
+    try:
+        matcher = build_matcher(load_yaml(path))
+    finally:
+        LEXICONS.reset(token)
+    assert isinstance(matcher, RegexMatcher) and matcher.pattern is not None
+    assert matcher.pattern.search("Thanks!") and matcher.pattern.search("תודה.")
+    assert matcher.pattern.search("write to @example.com")  # not a lexicon name: a pattern
+    assert not matcher.pattern.search("thanks, it works now")

@@ -3,6 +3,7 @@
 YAML forms (a plain list means `any`):
   {phrases: [...], exclude: [...], negation: true}   fast; Hebrew prefixes and gender handled
   {regex: "..."}                                     on the raw turn, case-insensitive
+                                                     ("@name" alone names a lexicon of regexes)
   {tokens: [[{LOWER: hi}], ...]}                     spaCy Matcher patterns (slow; prefer phrases)
   {model: callqa.turns.{lang}.v1, label: apology, threshold: 0.5}
   {any: [...]}, {all: [...]}, {not: ...}
@@ -381,13 +382,17 @@ LEXICONS: ContextVar[dict[str, list[str]] | None] = ContextVar("lexicons", defau
 """Shared phrase lists (rules/lexicons/*.yaml) that a phrase list names as "@name"."""
 
 
+_LEXICON_NAME = regex.compile(r"@[a-z][a-z0-9_]*")
+
+
 def _strings(node: Any, where: Any, key: str) -> list[str]:
     values = [node] if isinstance(node, str) else node
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
         raise fail(where, f"'{key}' must be a string or a non-empty list of strings", key)
     expanded: list[str] = []
     for value in values:
-        if value.startswith("@") and key != "regex":
+        # In a regex list only a bare "@name" names a lexicon, so "@\w+" stays a pattern.
+        if value.startswith("@") and (key != "regex" or _LEXICON_NAME.fullmatch(value)):
             lexicons = LEXICONS.get() or {}
             lexicon = lexicons.get(value[1:])
             if lexicon is None:

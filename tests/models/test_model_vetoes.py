@@ -1,0 +1,119 @@
+"""The rule pack's vetoes on model hits, with the shipped models: the model alone scores each
+turn over the rule's threshold, and the verdict still follows docs/behaviours.md.
+
+- a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
+- "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
+  still applies.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from callqa.classify import TurnInput, get_classifier
+from tests.conftest import REPO
+
+
+def _threshold(rule: str, block: str, label: str, lang: str) -> float:
+    data = yaml.safe_load((REPO / "rules" / rule).read_text(encoding="utf-8"))
+    for part in data[block]["any"]:
+        if part.get("label") == label:
+            value = part["threshold"]
+            return float(value[lang] if isinstance(value, dict) else value)
+    raise AssertionError(f"no {label} model in {rule} {block}")
+
+
+def _call(call_id: str, lang: str, *turns: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "call_id": call_id,
+        "language": lang,
+        "agent_id": "a1",
+        "turns": [{"speaker": s, "text": t} for s, t in turns],
+    }
+
+
+MISFORTUNE = [
+    _call("he-bereavement", "he",
+          ("customer", "שלום, אבא שלי נפטר בחודש שעבר ואני צריכה להעביר את חשבון החשמל על שמי"),
+          ("agent", "בסדר, מה מספר החוזה?")),
+    _call("he-theft", "he",
+          ("customer", "היי גנבו לי את הארנק עם הכרטיס אתמול בערב אני צריך לחסום אותו"),
+          ("agent", "חסמתי את הכרטיס")),
+    _call("en-bereavement", "en",
+          ("customer", "hi my husband passed away in march and the phone contract is still in his name"),
+          ("agent", "ok i need the death certificate")),
+    _call("en-theft", "en",
+          ("customer", "Someone stole my phone on the train this morning and I need the line blocked."),
+          ("agent", "Done, the line is blocked.")),
+]  # fmt: skip
+
+NOT_CONFIRMED = [
+    _call("he-thanks", "he",
+          ("customer", "חויבתי פעמיים על חשבון המים של ינואר"),
+          ("agent", "רואה. כפל חיוב. יוחזר בקרוב לאמצעי התשלום"),
+          ("customer", "טוב תודה רבה")),
+    _call("he-yes", "he",
+          ("customer", "האינטרנט נופל כל ערב כבר שבוע"),
+          ("agent", "אני פותחת קריאה לטכנאי, בסדר?"),
+          ("customer", "כן"),
+          ("agent", "מישהו יחזור אלייך")),
+    _call("en-thanks", "en",
+          ("customer", "I was charged twice for the same water bill, 312 each time."),
+          ("agent", "I see the double charge. It will be refunded soon."),
+          ("customer", "Great, thank you so much.")),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """All calls above, audited once with the shipped rules and models through the CLI."""
+    from callqa.cli import main
+
+    folder = tmp_path_factory.mktemp("vetoes")
+    calls = folder / "calls.jsonl"
+    calls.write_text(
+        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in MISFORTUNE + NOT_CONFIRMED),
+        encoding="utf-8",
+    )
+    out = folder / "out.json"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["audit", str(calls), "-f", "json", "-j", "1", "-q", "-o", str(out)])
+    assert exit_info.value.code == 0
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    return {
+        c["call_id"]: {b: v["verdict"] for b, v in c["verdicts"].items()} for c in payload["calls"]
+    }
+
+
+def _model_score(call: dict[str, Any], index: int, label: str) -> float:
+    turns = call["turns"]
+    item = TurnInput(
+        turns[index]["text"], turns[index - 1]["text"] if index else "", turns[index]["speaker"]
+    )
+    return get_classifier(f"callqa.turns.{call['language']}.v1").predict([item])[0][label]
+
+
+@pytest.mark.parametrize("call", MISFORTUNE, ids=lambda c: c["call_id"])
+def test_a_misfortune_is_not_a_complaint(
+    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+) -> None:
+    threshold = _threshold(
+        "missing_apology/after_problem.yaml", "trigger", "problem", call["language"]
+    )
+    assert _model_score(call, 0, "problem") >= threshold  # the model alone would open the check
+    assert verdicts[call["call_id"]]["missing_apology"] == "n/a"
+
+
+@pytest.mark.parametrize("call", NOT_CONFIRMED, ids=lambda c: c["call_id"])
+def test_thanks_or_yes_does_not_close_an_open_issue(
+    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+) -> None:
+    threshold = _threshold(
+        "missing_follow_up/next_step.yaml", "cancel", "resolved", call["language"]
+    )
+    assert _model_score(call, 2, "resolved") >= threshold  # the model alone would cancel it
+    assert verdicts[call["call_id"]]["missing_follow_up"] == "violation"
