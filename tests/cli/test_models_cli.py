@@ -75,3 +75,12 @@ def _tiny_train_en(run_cli, tmp_path: Path) -> dict:  # type: ignore[no-untyped-
     args = ["models", "train", "--lang", "en", "--out", str(out), "--limit", "50"]
     run_cli(*args, "--max-steps", "20", "--candidates", "transformer", "--layers", "2", expect=0)
     return json.loads((out / "card.json").read_text(encoding="utf-8"))
+
+
+def test_length_grouped_training_is_reproducible_and_recorded(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = _tiny_train(run_cli, tmp_path / "a", "--group-by-length")
+    second = _tiny_train(run_cli, tmp_path / "b", "--group-by-length")
+    for key in ("thresholds", "label_source", "heldout", "data"):
+        assert first[key] == second[key], key
+    assert first["command"].endswith("--group-by-length")
+    assert first["training"]["steps"] == 2 * 4  # the same number of batches as without it

@@ -3,7 +3,8 @@ turn over the rule's threshold, and the verdict still follows docs/behaviours.md
 
 - a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
-  still applies.
+  still applies;
+- a hedged turn is not a guarantee: `over_promising` is ok.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ NOT_CONFIRMED = [
 ]  # fmt: skip
 
 
+HEDGED = [
+    _call("he-hedged", "he",
+          ("customer", "אפשר פיצוי?"),
+          ("agent", "אני לא מבטיח כלום, אבל אני אבקש מהמחלקה שיבדקו זיכוי על החודש")),
+]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
     """All calls above, audited once with the shipped rules and models through the CLI."""
@@ -76,7 +84,9 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, st
     folder = tmp_path_factory.mktemp("vetoes")
     calls = folder / "calls.jsonl"
     calls.write_text(
-        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in MISFORTUNE + NOT_CONFIRMED),
+        "".join(
+            json.dumps(c, ensure_ascii=False) + "\n" for c in MISFORTUNE + NOT_CONFIRMED + HEDGED
+        ),
         encoding="utf-8",
     )
     out = folder / "out.json"
@@ -117,3 +127,14 @@ def test_thanks_or_yes_does_not_close_an_open_issue(
     )
     assert _model_score(call, 2, "resolved") >= threshold  # the model alone would cancel it
     assert verdicts[call["call_id"]]["missing_follow_up"] == "violation"
+
+
+@pytest.mark.parametrize("call", HEDGED, ids=lambda c: c["call_id"])
+def test_a_hedged_turn_is_not_a_guarantee(
+    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+) -> None:
+    threshold = _threshold(
+        "over_promising/guarantees.yaml", "match", "overpromise", call["language"]
+    )
+    assert _model_score(call, 1, "overpromise") >= threshold
+    assert verdicts[call["call_id"]]["over_promising"] == "ok"

@@ -63,6 +63,9 @@ class TrainConfig:
     """Also save the fp32 transformer (safetensors + config) here, for further fine-tuning."""
     layers: int | None = None
     """Keep only the first N layers of a pretrained encoder: a smaller, faster student."""
+    group_by_length: bool = False
+    """Batch examples of similar token length (shuffled in chunks): a random batch pads every
+    turn to its longest member, about twice the token work on this corpus."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -107,6 +110,8 @@ class TrainConfig:
             args += ["--layers", str(self.layers)]
         if self.batch_size != 16:
             args += ["--batch-size", str(self.batch_size)]
+        if self.group_by_length:
+            args.append("--group-by-length")
         if tuple(self.candidates) != ("transformer", "ngram"):
             args += ["--candidates", ",".join(self.candidates)]
         return shlex.join(args)
@@ -305,6 +310,21 @@ def _targets(examples: Sequence[Example]) -> tuple[Any, Any]:
     return gold, mask
 
 
+def length_grouped(
+    order: list[int], lengths: Sequence[int], batch_size: int, generator: Any, chunk: int = 50
+) -> list[list[int]]:
+    """Batches of similar length from a shuffled `order`: each run of `chunk` batches is sorted
+    by length and cut, then the batches are shuffled (as `group_by_length` in transformers), so
+    every example is still seen once per epoch in a seeded, varied order."""
+    import torch
+
+    batches: list[list[int]] = []
+    for start in range(0, len(order), batch_size * chunk):
+        run = sorted(order[start : start + batch_size * chunk], key=lambda i: lengths[i])
+        batches += [run[i : i + batch_size] for i in range(0, len(run), batch_size)]
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
+
+
 def _predict_torch(
     model: Any, tokenizer: Any, examples: Sequence[Example]
 ) -> list[dict[str, float]]:
@@ -368,12 +388,19 @@ def train_transformer(
     generator = torch.Generator().manual_seed(config.seed)
     best: tuple[float, int, dict[str, Any] | None] = (-1.0, 0, None)
     step = 0
+    lengths = [len(encode(tokenizer, e.turn).ids) for e in train] if config.group_by_length else []
     for epoch in range(1, epochs + 1):
         model.train()
         order = torch.randperm(len(train), generator=generator).tolist()
+        if lengths:
+            batches = length_grouped(order, lengths, config.batch_size, generator)
+        else:
+            batches = [
+                order[i : i + config.batch_size] for i in range(0, len(order), config.batch_size)
+            ]
         losses = []
-        for start in range(0, len(order), config.batch_size):
-            chunk = [train[i] for i in order[start : start + config.batch_size]]
+        for batch in batches:
+            chunk = [train[i] for i in batch]
             gold, mask = _targets(chunk)
             logits = model(**_batch(tokenizer, [e.turn for e in chunk]))
             loss = (loss_fn(logits, gold) * mask).sum() / mask.sum().clamp(min=1.0)

@@ -124,6 +124,13 @@ def train(
         int | None,
         typer.Option("--layers", help="Keep the first N layers of a pretrained encoder."),
     ] = None,
+    group_by_length: Annotated[
+        bool,
+        typer.Option(
+            "--group-by-length",
+            help="Batch turns of similar token length together (about half the padding work).",
+        ),
+    ] = False,
 ) -> None:
     """Train a turn classifier on the corpus and write it, with its model card, to a folder.
 
@@ -155,6 +162,7 @@ def train(
         candidates=kinds,
         checkpoint=checkpoint,
         layers=layers,
+        group_by_length=group_by_length,
     )
     card = train_model(config, log=lambda line: err_console.print(line, markup=False))
     err_console.print(f"Wrote {config.out} in {card['training']['total_seconds']} s.", markup=False)
