@@ -107,3 +107,14 @@ def test_a_labelled_call_becomes_one_group_with_the_previous_turn_as_context(
     assert examples[0].turn.context == "" and examples[0].labels == {"problem"}
     parts = split(examples, seed=13)
     assert sum(bool(p) for p in parts.values()) == 1  # the whole call lands in one split
+
+
+def test_the_dev_calls_agree_with_their_turn_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    from callqa.classify.calls import check_files
+    from tests.conftest import REPO
+
+    files = sorted((REPO / "eval" / "dev").glob("*.jsonl"))
+    assert len(files) == 4
+    errors, counts = check_files(files)
+    assert errors == 0, capsys.readouterr().out
+    assert counts["calls"] == 240
