@@ -4,7 +4,7 @@ turn over the rule's threshold, and the verdict still follows docs/behaviours.md
 - a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
   still applies;
-- a hedged turn is not a guarantee: `over_promising` is ok.
+- a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one.
 """
 
 from __future__ import annotations
@@ -72,8 +72,11 @@ NOT_CONFIRMED = [
 HEDGED = [
     _call("he-hedged", "he",
           ("customer", "אפשר פיצוי?"),
-          ("agent", "אני לא מבטיח כלום, אבל אני אבקש מהמחלקה שיבדקו זיכוי על החודש")),
+          ("agent", "אני לא מבטיח כלום, אבל אני אבקש מהמחלקה שיבדקו זיכוי מלא על כל החודשים")),
 ]  # fmt: skip
+HEDGE_THEN_GUARANTEE = _call("he-hedge-then-guarantee", "he",
+                             ("customer", "זה יתוקן היום?"),
+                             ("agent", "אני לא יכולה להבטיח, אבל הטכנאי בטוח יגיע היום ויתקן הכל"))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,8 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, st
     calls = folder / "calls.jsonl"
     calls.write_text(
         "".join(
-            json.dumps(c, ensure_ascii=False) + "\n" for c in MISFORTUNE + NOT_CONFIRMED + HEDGED
+            json.dumps(c, ensure_ascii=False) + "\n"
+            for c in [*MISFORTUNE, *NOT_CONFIRMED, *HEDGED, HEDGE_THEN_GUARANTEE]
         ),
         encoding="utf-8",
     )
@@ -138,3 +142,9 @@ def test_a_hedged_turn_is_not_a_guarantee(
     )
     assert _model_score(call, 1, "overpromise") >= threshold
     assert verdicts[call["call_id"]]["over_promising"] == "ok"
+
+
+def test_a_hedge_does_not_excuse_the_guarantee_after_it(
+    verdicts: dict[str, dict[str, str]],
+) -> None:
+    assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"

@@ -21,8 +21,8 @@ RUN_TIMEOUT = 240  # a full audit of the samples takes ~10 s on 2 busy cores
 # One model threshold moves: a Hebrew over-promise scored 0.765 stops counting, so the verdicts
 # differ from the shipped pack's while every call's model inputs stay the same.
 CHANGED_FILE = "over_promising/guarantees.yaml"
-CHANGED_FROM = "threshold: {en: 0.3, he: 0.4}"
-CHANGED_TO = "threshold: {en: 0.3, he: 0.8}"
+CHANGED_FROM = "threshold: {en: 0.3, he: 0.6}"
+CHANGED_TO = "threshold: {en: 0.3, he: 0.9}"
 
 
 def audit(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
