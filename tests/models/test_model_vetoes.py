@@ -4,7 +4,8 @@ turn over the rule's threshold, and the verdict still follows docs/behaviours.md
 - a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
   still applies;
-- a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one.
+- a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one;
+- mild irritation ("a bit annoying") is no emotion trigger: `lack_of_empathy` is n/a.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ HEDGED = [
           ("customer", "אפשר פיצוי?"),
           ("agent", "אני לא מבטיח כלום, אבל אני אבקש מהמחלקה שיבדקו זיכוי מלא על כל החודשים")),
 ]  # fmt: skip
+MILD = _call("en-mild", "en",
+             ("customer", "my parcel came a day late which was a bit annoying to be honest"),
+             ("agent", "ok its showing delivered now"))  # fmt: skip
 HEDGE_THEN_GUARANTEE = _call("he-hedge-then-guarantee", "he",
                              ("customer", "זה יתוקן היום?"),
                              ("agent", "אני לא יכולה להבטיח, אבל הטכנאי בטוח יגיע היום ויתקן הכל"))  # fmt: skip
@@ -89,7 +93,7 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, st
     calls.write_text(
         "".join(
             json.dumps(c, ensure_ascii=False) + "\n"
-            for c in [*MISFORTUNE, *NOT_CONFIRMED, *HEDGED, HEDGE_THEN_GUARANTEE]
+            for c in [*MISFORTUNE, *NOT_CONFIRMED, *HEDGED, HEDGE_THEN_GUARANTEE, MILD]
         ),
         encoding="utf-8",
     )
@@ -148,3 +152,10 @@ def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     verdicts: dict[str, dict[str, str]],
 ) -> None:
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
+
+
+def test_mild_irritation_is_no_emotion_trigger(verdicts: dict[str, dict[str, str]]) -> None:
+    lang = MILD["language"]
+    threshold = _threshold("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion", lang)
+    assert _model_score(MILD, 0, "emotion") >= threshold
+    assert verdicts[MILD["call_id"]]["lack_of_empathy"] == "n/a"
