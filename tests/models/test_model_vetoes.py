@@ -115,47 +115,40 @@ def _model_score(call: dict[str, Any], index: int, label: str) -> float:
     return get_classifier(f"callqa.turns.{call['language']}.v1").predict([item])[0][label]
 
 
-@pytest.mark.parametrize("call", MISFORTUNE, ids=lambda c: c["call_id"])
-def test_a_misfortune_is_not_a_complaint(
-    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+# Each case: the call, where the rule's model matcher is (file, block, label), the turn the model
+# scores over that threshold, and the verdict the definitions give all the same.
+APO = ("missing_apology/after_problem.yaml", "trigger", "problem")
+FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
+OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
+EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
+CASES = (
+    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE]
+    + [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED]
+    + [(c, OVP, 1, "over_promising", "ok") for c in HEDGED]
+    + [(MILD, EMP, 0, "lack_of_empathy", "n/a")]
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "matcher", "turn", "behaviour", "expected"),
+    CASES,
+    ids=[c[0]["call_id"] for c in CASES],
+)
+def test_a_vetoed_model_hit_does_not_decide(
+    call: dict[str, Any],
+    matcher: tuple[str, str, str],
+    turn: int,
+    behaviour: str,
+    expected: str,
+    verdicts: dict[str, dict[str, str]],
 ) -> None:
-    threshold = _threshold(
-        "missing_apology/after_problem.yaml", "trigger", "problem", call["language"]
-    )
-    assert _model_score(call, 0, "problem") >= threshold  # the model alone would open the check
-    assert verdicts[call["call_id"]]["missing_apology"] == "n/a"
-
-
-@pytest.mark.parametrize("call", NOT_CONFIRMED, ids=lambda c: c["call_id"])
-def test_thanks_or_yes_does_not_close_an_open_issue(
-    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
-) -> None:
-    threshold = _threshold(
-        "missing_follow_up/next_step.yaml", "cancel", "resolved", call["language"]
-    )
-    assert _model_score(call, 2, "resolved") >= threshold  # the model alone would cancel it
-    assert verdicts[call["call_id"]]["missing_follow_up"] == "violation"
-
-
-@pytest.mark.parametrize("call", HEDGED, ids=lambda c: c["call_id"])
-def test_a_hedged_turn_is_not_a_guarantee(
-    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
-) -> None:
-    threshold = _threshold(
-        "over_promising/guarantees.yaml", "match", "overpromise", call["language"]
-    )
-    assert _model_score(call, 1, "overpromise") >= threshold
-    assert verdicts[call["call_id"]]["over_promising"] == "ok"
+    rule, block, label = matcher
+    threshold = _threshold(rule, block, label, call["language"])
+    assert _model_score(call, turn, label) >= threshold  # the model alone would decide
+    assert verdicts[call["call_id"]][behaviour] == expected
 
 
 def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     verdicts: dict[str, dict[str, str]],
 ) -> None:
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
-
-
-def test_mild_irritation_is_no_emotion_trigger(verdicts: dict[str, dict[str, str]]) -> None:
-    lang = MILD["language"]
-    threshold = _threshold("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion", lang)
-    assert _model_score(MILD, 0, "emotion") >= threshold
-    assert verdicts[MILD["call_id"]]["lack_of_empathy"] == "n/a"
