@@ -275,3 +275,33 @@ def test_a_regex_list_may_name_a_lexicon_of_regexes(tmp_path: Path) -> None:
     assert matcher.pattern.search("Thanks!") and matcher.pattern.search("תודה.")
     assert matcher.pattern.search("write to @example.com")  # not a lexicon name: a pattern
     assert not matcher.pattern.search("thanks, it works now")
+
+
+def test_one_model_hit_read_by_two_rules_is_one_piece_of_evidence() -> None:
+    from types import SimpleNamespace
+
+    from callqa.detect.checks.base import Outcome
+    from callqa.detect.engine import _combine
+    from callqa.model import Evidence
+
+    def hit(rule: str, turn: int, signal: str, score: float | None, note: str) -> Evidence:
+        return Evidence(turn=turn, quote="q", role="agent", rule=rule, signal=signal,  # type: ignore[arg-type]
+                        score=score, note=note)  # fmt: skip
+
+    model = "callqa.turns.en.v1:rude"
+    outcomes = [
+        (SimpleNamespace(code="RUD001", message="a"),
+         Outcome("violation", [hit("RUD001", 3, "model", 0.71, model)])),
+        (SimpleNamespace(code="RUD003", message="b"),
+         Outcome("violation", [hit("RUD003", 3, "model", 0.71, model),
+                               hit("RUD003", 5, "rule", None, "matched: whatever")])),
+        (SimpleNamespace(code="RUD002", message="c"),
+         Outcome("violation", [hit("RUD002", 5, "rule", None, "matched: as i said")])),
+    ]  # fmt: skip
+    verdict = _combine(outcomes)  # type: ignore[arg-type]
+    assert [(e.turn, e.rule) for e in verdict.evidence] == [
+        (3, "RUD001"),
+        (5, "RUD003"),
+        (5, "RUD002"),
+    ]
+    assert verdict.rules == ["RUD001", "RUD003", "RUD002"]

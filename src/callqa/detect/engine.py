@@ -156,11 +156,18 @@ def _combine(outcomes: list[tuple[Rule, Outcome]]) -> BehaviourVerdict:
         chosen = [(r, o) for r, o in outcomes if o.verdict == wanted]
         if chosen:
             evidence: list[Evidence] = []
-            seen: set[tuple[int, str | None]] = set()
+            seen: set[tuple[int, str | None, float | None]] = set()
             for _, outcome in chosen:
                 for item in outcome.evidence:
-                    if (item.turn, item.rule) not in seen:
-                        seen.add((item.turn, item.rule))
+                    # Two rules that read the same model label on a turn saw one signal: once.
+                    model = item.signal == "model"
+                    key = (
+                        item.turn,
+                        item.note if model else item.rule,
+                        item.score if model else None,
+                    )
+                    if key not in seen:
+                        seen.add(key)
                         evidence.append(item)
             message = "; ".join(r.message for r, _ in chosen) if wanted == "violation" else None
             return BehaviourVerdict(
