@@ -122,7 +122,9 @@ FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
 OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
 EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
 CASES = (
-    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE]
+    # Since the corpus's own-misfortune negatives, the English model no longer reads these as
+    # complaints (checked below); only the Hebrew ones still need the veto.
+    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE if c["language"] == "he"]
     + [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED]
     + [(c, OVP, 1, "over_promising", "ok") for c in HEDGED]
     + [(MILD, EMP, 0, "lack_of_empathy", "n/a")]
@@ -152,3 +154,13 @@ def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     verdicts: dict[str, dict[str, str]],
 ) -> None:
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
+
+
+@pytest.mark.parametrize(
+    "call", [c for c in MISFORTUNE if c["language"] == "en"], ids=lambda c: c["call_id"]
+)
+def test_the_english_model_reads_an_own_misfortune_as_no_complaint(
+    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+) -> None:
+    assert _model_score(call, 0, "problem") < _threshold(*APO[:2], "problem", "en")
+    assert verdicts[call["call_id"]]["missing_apology"] == "n/a"
