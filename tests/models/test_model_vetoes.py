@@ -1,7 +1,8 @@
 """The rule pack's vetoes on model hits, with the shipped models: the model alone scores each
 turn over the rule's threshold, and the verdict still follows docs/behaviours.md.
 
-- a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
+- a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a
+  (the English model has learnt this itself, so only its Hebrew cases test the veto);
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
   still applies;
 - a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one;
@@ -52,6 +53,10 @@ MISFORTUNE = [
           ("customer", "Someone stole my phone on the train this morning and I need the line blocked."),
           ("agent", "Done, the line is blocked.")),
 ]  # fmt: skip
+# Since the corpus's own-misfortune negatives the English model scores these under the APO001
+# threshold (tested below); only the Hebrew ones still need the veto.
+MISFORTUNE_HE = [c for c in MISFORTUNE if c["language"] == "he"]
+MISFORTUNE_EN = [c for c in MISFORTUNE if c["language"] == "en"]
 
 NOT_CONFIRMED = [
     _call("he-thanks", "he",
@@ -122,9 +127,7 @@ FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
 OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
 EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
 CASES = (
-    # Since the corpus's own-misfortune negatives, the English model no longer reads these as
-    # complaints (checked below); only the Hebrew ones still need the veto.
-    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE if c["language"] == "he"]
+    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE_HE]
     + [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED]
     + [(c, OVP, 1, "over_promising", "ok") for c in HEDGED]
     + [(MILD, EMP, 0, "lack_of_empathy", "n/a")]
@@ -156,11 +159,9 @@ def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
 
 
-@pytest.mark.parametrize(
-    "call", [c for c in MISFORTUNE if c["language"] == "en"], ids=lambda c: c["call_id"]
-)
+@pytest.mark.parametrize("call", MISFORTUNE_EN, ids=lambda c: c["call_id"])
 def test_the_english_model_reads_an_own_misfortune_as_no_complaint(
     call: dict[str, Any], verdicts: dict[str, dict[str, str]]
 ) -> None:
-    assert _model_score(call, 0, "problem") < _threshold(*APO[:2], "problem", "en")
+    assert _model_score(call, 0, "problem") < _threshold(*APO, "en")
     assert verdicts[call["call_id"]]["missing_apology"] == "n/a"
