@@ -1,23 +1,29 @@
-"""The rule pack's vetoes on model hits, with the shipped models: the model alone scores each
-turn over the rule's threshold, and the verdict still follows docs/behaviours.md.
+"""The rule pack's vetoes on model hits: each turn below would decide its behaviour on the
+model's score alone, and the verdict still follows docs/behaviours.md.
 
-- a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a
-  (the English model has learnt this itself, so only its Hebrew cases test the veto);
+- a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
   still applies;
 - a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one;
 - mild irritation ("a bit annoying") is no emotion trigger: `lack_of_empathy` is n/a.
+
+Where a shipped model still scores such a turn over the rule's threshold, the shipped model is
+used; where it has learnt the distinction from the corpus (misfortune, hedging), that is tested
+too, and a fake model that scores every label 1.0 shows that the veto holds on its own.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 import yaml
 
-from callqa.classify import TurnInput, get_classifier
+from callqa.classify import LABELS, TurnInput, get_classifier, register_factory
+from callqa.detect import Detector, load_detector
+from callqa.model import Call
 from tests.conftest import REPO
 
 
@@ -53,10 +59,6 @@ MISFORTUNE = [
           ("customer", "Someone stole my phone on the train this morning and I need the line blocked."),
           ("agent", "Done, the line is blocked.")),
 ]  # fmt: skip
-# Since the corpus's own-misfortune negatives the English model scores these under the APO001
-# threshold (tested below); only the Hebrew ones still need the veto.
-MISFORTUNE_HE = [c for c in MISFORTUNE if c["language"] == "he"]
-MISFORTUNE_EN = [c for c in MISFORTUNE if c["language"] == "en"]
 
 NOT_CONFIRMED = [
     _call("he-thanks", "he",
@@ -126,12 +128,14 @@ APO = ("missing_apology/after_problem.yaml", "trigger", "problem")
 FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
 OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
 EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
-CASES = (
-    [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE_HE]
-    + [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED]
-    + [(c, OVP, 1, "over_promising", "ok") for c in HEDGED]
-    + [(MILD, EMP, 0, "lack_of_empathy", "n/a")]
-)
+CASES = [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED] + [
+    (MILD, EMP, 0, "lack_of_empathy", "n/a")
+]
+# Since the corpus's own-misfortune and hedging examples the shipped models score these under
+# the threshold themselves.
+LEARNT = [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE] + [
+    (c, OVP, 1, "over_promising", "ok") for c in HEDGED
+]
 
 
 @pytest.mark.parametrize(
@@ -159,9 +163,60 @@ def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
 
 
-@pytest.mark.parametrize("call", MISFORTUNE_EN, ids=lambda c: c["call_id"])
-def test_the_english_model_reads_an_own_misfortune_as_no_complaint(
-    call: dict[str, Any], verdicts: dict[str, dict[str, str]]
+@pytest.mark.parametrize(
+    ("call", "matcher", "turn", "behaviour", "expected"),
+    LEARNT,
+    ids=[c[0]["call_id"] for c in LEARNT],
+)
+def test_the_shipped_model_has_learnt_the_distinction(
+    call: dict[str, Any],
+    matcher: tuple[str, str, str],
+    turn: int,
+    behaviour: str,
+    expected: str,
+    verdicts: dict[str, dict[str, str]],
 ) -> None:
-    assert _model_score(call, 0, "problem") < _threshold(*APO, "en")
-    assert verdicts[call["call_id"]]["missing_apology"] == "n/a"
+    rule, block, label = matcher
+    assert _model_score(call, turn, label) < _threshold(rule, block, label, call["language"])
+    assert verdicts[call["call_id"]][behaviour] == expected
+
+
+class _Saturated:
+    """A model that scores every label 1.0 on every turn: only the vetoes stand in its way."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.labels = LABELS
+
+    def predict(self, items: Sequence[TurnInput]) -> list[dict[str, float]]:
+        return [dict.fromkeys(LABELS, 1.0) for _ in items]
+
+
+@pytest.fixture
+def saturated() -> Iterator[Detector]:
+    from callqa.classify import _FACTORIES, _LOADED
+
+    names = [f"callqa.turns.{lang}.v1" for lang in ("en", "he")]
+    for name in names:
+        register_factory(name, _Saturated)
+    yield load_detector()
+    for name in names:
+        _FACTORIES.pop(name, None)
+        _LOADED.pop(name, None)
+
+
+@pytest.mark.parametrize(
+    ("call", "matcher", "turn", "behaviour", "expected"),
+    LEARNT,
+    ids=[c[0]["call_id"] for c in LEARNT],
+)
+def test_the_veto_holds_against_a_model_that_flags_everything(
+    call: dict[str, Any],
+    matcher: tuple[str, str, str],
+    turn: int,
+    behaviour: str,
+    expected: str,
+    saturated: Detector,
+) -> None:
+    judgement = saturated.judge(Call.model_validate(call))
+    assert judgement.verdicts[behaviour].verdict == expected
