@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callqa.classify import TurnInput, register_factory
+from callqa.detect import Detector
 from callqa.detect.engine import build_detector
 from callqa.detect.hebrew import expand_gendered
 from callqa.detect.matchers import compile_phrases
@@ -159,6 +160,30 @@ def test_model_matcher_counts_and_batches_once_per_call() -> None:
         _LOADED.pop("callqa.turns.en.v1", None)
 
 
+def test_a_confident_model_vetoes_a_phrase_trigger_and_only_with_models() -> None:
+    """APO001's phrase trigger ("broken") gives way where the English model is sure the turn is
+    no complaint (`below:`); without models, or where the model agrees, the phrase decides."""
+    fake = _FakeModel()
+    register_factory("callqa.turns.en.v1", lambda name: fake)
+    try:
+        with_models = build_detector(None, None, use_models=True)
+        rules_only = build_detector(None, None, use_models=False)
+        sure_not = _call(("customer", "the screen is broken"), ("agent", "ok, the model number?"))
+        agrees = _call(("customer", "meh, the screen is broken"), ("agent", "ok, the model?"))
+
+        def verdict(detector: Detector, call: Call) -> str:
+            return detector.judge(call).verdicts["missing_apology"].verdict
+
+        assert verdict(rules_only, sure_not) == "violation"
+        assert verdict(with_models, sure_not) == "n/a"  # the fake scores `problem` 0.0
+        assert verdict(with_models, agrees) == "violation"
+    finally:
+        from callqa.classify import _FACTORIES, _LOADED
+
+        _FACTORIES.pop("callqa.turns.en.v1", None)
+        _LOADED.pop("callqa.turns.en.v1", None)
+
+
 def test_unavailable_model_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     from callqa.errors import ModelError
 
@@ -258,6 +283,27 @@ def test_model_thresholds_may_differ_per_language(tmp_path: Path) -> None:
     for bad in ("{fr: 0.5}", "{en: 1.5}", "true", "{}"):
         with pytest.raises(RuleError, match=r"m\.yaml:1: .*threshold"):
             built(bad)
+
+
+def test_below_fires_only_under_its_value_in_the_languages_it_names(tmp_path: Path) -> None:
+    from callqa.detect.matchers import ModelMatcher, build_matcher
+    from callqa.detect.source import load_yaml
+    from callqa.errors import RuleError
+
+    def built(fields: str) -> object:
+        path = tmp_path / "m.yaml"
+        path.write_text(
+            f'{{model: "callqa.turns.{{lang}}.v1", label: problem, {fields}}}\n', encoding="utf-8"
+        )
+        return build_matcher(load_yaml(path))
+
+    matcher = built("below: {en: 0.3}")
+    assert isinstance(matcher, ModelMatcher) and matcher.below
+    assert (matcher.threshold_for("en"), matcher.threshold_for("he")) == (0.3, 0.0)
+    with pytest.raises(RuleError, match=r"m\.yaml:1: .*threshold or below"):
+        built("threshold: 0.5, below: 0.3")
+    with pytest.raises(RuleError, match=r"m\.yaml:1: below must be"):
+        built("below: 2")
 
 
 def test_a_regex_list_may_name_a_lexicon_of_regexes(tmp_path: Path) -> None:

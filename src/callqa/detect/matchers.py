@@ -6,6 +6,7 @@ YAML forms (a plain list means `any`):
                                                      ("@name" alone names a lexicon of regexes)
   {tokens: [[{LOWER: hi}], ...]}                     spaCy Matcher patterns (slow; prefer phrases)
   {model: callqa.turns.{lang}.v1, label: apology, threshold: 0.5}
+  {model: callqa.turns.{lang}.v1, label: problem, below: {en: 0.3}}   the model is sure it is not
   {any: [...]}, {all: [...]}, {not: ...}
 Every form also takes `speaker: agent|customer|other` and `unless: <matcher>`.
 """
@@ -310,12 +311,17 @@ class ModelMatcher(Matcher):
     """Per-language thresholds (`threshold: {en: 0.6, he: 0.4}`): each language has its own
     model, and the models' scores are not calibrated alike."""
 
+    below: bool = False
+    """`below:` instead of `threshold:`: fire when the model is loaded and scores the turn under
+    the value, i.e. the model is confident the label does not apply (a veto on a phrase hit that
+    the model, seeing the turn before, reads otherwise). Without models it never fires."""
+
     def threshold_for(self, lang: str) -> float:
         return self.by_language.get(lang, self.threshold)
 
     def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
         score = ctx.model_score(self.model.replace("{lang}", turn.lang), turn, self.label)
-        if score is None or score < self.threshold_for(turn.lang):
+        if score is None or (score < self.threshold_for(turn.lang)) != self.below:
             return None
         return Hit(
             "model", round(score, 3), f"{self.model.replace('{lang}', turn.lang)}:{self.label}"
@@ -420,23 +426,25 @@ def check_regex(source: str, where: Any, key: str) -> regex.Pattern[str]:
     return pattern
 
 
-def _thresholds(node: LineDict) -> tuple[float, dict[str, float]]:
-    """`threshold: 0.6`, or `threshold: {en: 0.6, he: 0.4, default: 0.5}` per turn language."""
-    value = node.get("threshold", 0.5)
+def _thresholds(node: LineDict, key: str = "threshold") -> tuple[float, dict[str, float]]:
+    """`threshold: 0.6`, or `threshold: {en: 0.6, he: 0.4, default: 0.5}` per turn language
+    (`below:` takes the same forms; a language it does not name is never vetoed)."""
+    fallback = 0.5 if key == "threshold" else 0.0
+    value = node.get(key, fallback)
 
     def number(v: Any) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
-            raise fail(node, "threshold must be a number between 0 and 1, or a mapping of "
-                       "language (en, he, default) to such numbers", "threshold")  # fmt: skip
+            raise fail(node, f"{key} must be a number between 0 and 1, or a mapping of "
+                       "language (en, he, default) to such numbers", key)  # fmt: skip
         return float(v)
 
     if not isinstance(value, dict):
         return number(value), {}
     unknown = sorted(set(value) - {"en", "he", "default"})
     if unknown or not value:
-        raise fail(node, f"threshold languages are en, he and default, not {unknown}", "threshold")
+        raise fail(node, f"{key} languages are en, he and default, not {unknown}", key)
     by_language = {str(k): number(v) for k, v in value.items() if k != "default"}
-    return number(value.get("default", 0.5)), by_language
+    return number(value.get("default", fallback)), by_language
 
 
 def build_matcher(node: Any, where: Any = None) -> Matcher:
@@ -454,7 +462,7 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
     known = (
         _LEAF_KEYS
         | _COMMON_KEYS
-        | {"any", "all", "not", "exclude", "negation", "label", "threshold"}
+        | {"any", "all", "not", "exclude", "negation", "label", "threshold", "below"}
     )
     unknown = sorted(set(node) - known)
     if unknown:
@@ -504,13 +512,17 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
                 f"unknown label {node['label']!r} (expected one of: {', '.join(LABELS)})",
                 "label",
             )
-        threshold, by_language = _thresholds(node)
+        if "threshold" in node and "below" in node:
+            raise fail(node, "a model matcher takes threshold or below, not both", "below")
+        below = "below" in node
+        threshold, by_language = _thresholds(node, "below" if below else "threshold")
         return ModelMatcher(
             **common,
             model=node["model"],
             label=node["label"],
             threshold=threshold,
             by_language=by_language,
+            below=below,
         )
     if kind == "not":
         return NotMatcher(**common, inner=build_matcher(node["not"], node))
