@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -122,39 +122,48 @@ def _model_score(call: dict[str, Any], index: int, label: str) -> float:
     return get_classifier(f"callqa.turns.{call['language']}.v1").predict([item])[0][label]
 
 
-# Each case: the call, where the rule's model matcher is (file, block, label), the turn the model
-# scores over that threshold, and the verdict the definitions give all the same.
+class Case(NamedTuple):
+    """A call, where the rule's model matcher is (file, block, label), the turn it scores, and
+    the verdict the definitions give."""
+
+    call: dict[str, Any]
+    matcher: tuple[str, str, str]
+    turn: int
+    behaviour: str
+    expected: str
+
+    def score_and_threshold(self) -> tuple[float, float]:
+        rule, block, label = self.matcher
+        lang = self.call["language"]
+        return _model_score(self.call, self.turn, label), _threshold(rule, block, label, lang)
+
+
+def _ids(cases: list[Case]) -> list[str]:
+    return [c.call["call_id"] for c in cases]
+
+
 APO = ("missing_apology/after_problem.yaml", "trigger", "problem")
 FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
 OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
 EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
-CASES = [(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED] + [
-    (MILD, EMP, 0, "lack_of_empathy", "n/a")
+# The shipped model scores these over the rule's threshold: only the veto stands in its way.
+CASES = [Case(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED] + [
+    Case(MILD, EMP, 0, "lack_of_empathy", "n/a")
 ]
 # Since the corpus's own-misfortune and hedging examples the shipped models score these under
 # the threshold themselves.
-LEARNT = [(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE] + [
-    (c, OVP, 1, "over_promising", "ok") for c in HEDGED
+LEARNT = [Case(c, APO, 0, "missing_apology", "n/a") for c in MISFORTUNE] + [
+    Case(c, OVP, 1, "over_promising", "ok") for c in HEDGED
 ]
 
 
-@pytest.mark.parametrize(
-    ("call", "matcher", "turn", "behaviour", "expected"),
-    CASES,
-    ids=[c[0]["call_id"] for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_a_vetoed_model_hit_does_not_decide(
-    call: dict[str, Any],
-    matcher: tuple[str, str, str],
-    turn: int,
-    behaviour: str,
-    expected: str,
-    verdicts: dict[str, dict[str, str]],
+    case: Case, verdicts: dict[str, dict[str, str]]
 ) -> None:
-    rule, block, label = matcher
-    threshold = _threshold(rule, block, label, call["language"])
-    assert _model_score(call, turn, label) >= threshold  # the model alone would decide
-    assert verdicts[call["call_id"]][behaviour] == expected
+    score, threshold = case.score_and_threshold()
+    assert score >= threshold  # the model alone would decide
+    assert verdicts[case.call["call_id"]][case.behaviour] == case.expected
 
 
 def test_a_hedge_does_not_excuse_the_guarantee_after_it(
@@ -163,22 +172,13 @@ def test_a_hedge_does_not_excuse_the_guarantee_after_it(
     assert verdicts[HEDGE_THEN_GUARANTEE["call_id"]]["over_promising"] == "violation"
 
 
-@pytest.mark.parametrize(
-    ("call", "matcher", "turn", "behaviour", "expected"),
-    LEARNT,
-    ids=[c[0]["call_id"] for c in LEARNT],
-)
+@pytest.mark.parametrize("case", LEARNT, ids=_ids(LEARNT))
 def test_the_shipped_model_has_learnt_the_distinction(
-    call: dict[str, Any],
-    matcher: tuple[str, str, str],
-    turn: int,
-    behaviour: str,
-    expected: str,
-    verdicts: dict[str, dict[str, str]],
+    case: Case, verdicts: dict[str, dict[str, str]]
 ) -> None:
-    rule, block, label = matcher
-    assert _model_score(call, turn, label) < _threshold(rule, block, label, call["language"])
-    assert verdicts[call["call_id"]][behaviour] == expected
+    score, threshold = case.score_and_threshold()
+    assert score < threshold
+    assert verdicts[case.call["call_id"]][case.behaviour] == case.expected
 
 
 class _Saturated:
@@ -205,18 +205,9 @@ def saturated() -> Iterator[Detector]:
         _LOADED.pop(name, None)
 
 
-@pytest.mark.parametrize(
-    ("call", "matcher", "turn", "behaviour", "expected"),
-    LEARNT,
-    ids=[c[0]["call_id"] for c in LEARNT],
-)
+@pytest.mark.parametrize("case", LEARNT, ids=_ids(LEARNT))
 def test_the_veto_holds_against_a_model_that_flags_everything(
-    call: dict[str, Any],
-    matcher: tuple[str, str, str],
-    turn: int,
-    behaviour: str,
-    expected: str,
-    saturated: Detector,
+    case: Case, saturated: Detector
 ) -> None:
-    judgement = saturated.judge(Call.model_validate(call))
-    assert judgement.verdicts[behaviour].verdict == expected
+    judgement = saturated.judge(Call.model_validate(case.call))
+    assert judgement.verdicts[case.behaviour].verdict == case.expected
