@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,24 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden")) or (
         os.environ.get("CALLQA_UPDATE_GOLDEN") == "1"
     )
+
+
+RegisterModel = Callable[[str, Callable[[str], Any]], None]
+
+
+@pytest.fixture
+def register_model() -> Iterator[RegisterModel]:
+    """Register a fake model factory under a versioned name (`callqa.classify.register_factory`);
+    the fake and its loaded instance are removed when the test ends."""
+    from callqa.classify import _FACTORIES, _LOADED, register_factory
+
+    names: list[str] = []
+
+    def register(name: str, factory: Callable[[str], Any]) -> None:
+        register_factory(name, factory)
+        names.append(name)
+
+    yield register
+    for name in names:
+        _FACTORIES.pop(name, None)
+        _LOADED.pop(name, None)

@@ -15,16 +15,16 @@ too, and a fake model that scores every label 1.0 shows that the veto holds on i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import pytest
 import yaml
 
-from callqa.classify import LABELS, TurnInput, get_classifier, register_factory
+from callqa.classify import LABELS, TurnInput, get_classifier
 from callqa.detect import Detector, load_detector
 from callqa.model import Call
-from tests.conftest import REPO
+from tests.conftest import REPO, RegisterModel
 
 
 def _threshold(rule: str, block: str, label: str, lang: str) -> float:
@@ -193,16 +193,10 @@ class _Saturated:
 
 
 @pytest.fixture
-def saturated() -> Iterator[Detector]:
-    from callqa.classify import _FACTORIES, _LOADED
-
-    names = [f"callqa.turns.{lang}.v1" for lang in ("en", "he")]
-    for name in names:
-        register_factory(name, _Saturated)
-    yield load_detector()
-    for name in names:
-        _FACTORIES.pop(name, None)
-        _LOADED.pop(name, None)
+def saturated(register_model: RegisterModel) -> Detector:
+    for lang in ("en", "he"):
+        register_model(f"callqa.turns.{lang}.v1", _Saturated)
+    return load_detector()
 
 
 @pytest.mark.parametrize("case", LEARNT, ids=_ids(LEARNT))

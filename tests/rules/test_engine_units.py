@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callqa.classify import TurnInput, register_factory
+from callqa.classify import TurnInput
 from callqa.detect import Detector
 from callqa.detect.engine import build_detector
 from callqa.detect.hebrew import expand_gendered
@@ -17,6 +17,7 @@ from callqa.detect.matchers import compile_phrases
 from callqa.detect.numbers import extract_quantities
 from callqa.detect.text import normalise_text
 from callqa.model import Call
+from tests.conftest import RegisterModel
 
 
 def _call(*turns: tuple[str, str], **times: list[tuple[float, float]]) -> Call:
@@ -140,67 +141,50 @@ class _FakeModel:
         ]
 
 
-def test_model_matcher_counts_and_batches_once_per_call() -> None:
+def test_model_matcher_counts_and_batches_once_per_call(register_model: RegisterModel) -> None:
     fake = _FakeModel()
-    register_factory("callqa.turns.en.v1", lambda name: fake)
-    try:
-        detector = build_detector(None, None, use_models=True)
-        call = _call(("customer", "meh, the thing"), ("agent", "we deeply regret this"))
-        verdict = detector.judge(call).verdicts["missing_apology"]
-        assert verdict.verdict == "ok"
-        assert any(e.signal == "model" and e.score == 0.9 for e in verdict.evidence)
-        assert fake.calls == 1  # one batch for the whole call
-        rules_only = build_detector(None, None, use_models=False).judge(call)
-        assert rules_only.verdicts["missing_apology"].verdict == "n/a"
-    finally:
-        register_factory("callqa.turns.en.v1", lambda name: (_ for _ in ()).throw(KeyError(name)))
-        from callqa.classify import _FACTORIES, _LOADED
-
-        _FACTORIES.pop("callqa.turns.en.v1", None)
-        _LOADED.pop("callqa.turns.en.v1", None)
+    register_model("callqa.turns.en.v1", lambda name: fake)
+    detector = build_detector(None, None, use_models=True)
+    call = _call(("customer", "meh, the thing"), ("agent", "we deeply regret this"))
+    verdict = detector.judge(call).verdicts["missing_apology"]
+    assert verdict.verdict == "ok"
+    assert any(e.signal == "model" and e.score == 0.9 for e in verdict.evidence)
+    assert fake.calls == 1  # one batch for the whole call
+    rules_only = build_detector(None, None, use_models=False).judge(call)
+    assert rules_only.verdicts["missing_apology"].verdict == "n/a"
 
 
-def test_a_confident_model_vetoes_a_phrase_trigger_and_only_with_models() -> None:
+def test_a_confident_model_vetoes_a_phrase_trigger_and_only_with_models(
+    register_model: RegisterModel,
+) -> None:
     """APO001's phrase trigger ("broken") gives way where the English model is sure the turn is
     no complaint (`below:`); without models, or where the model agrees, the phrase decides."""
     fake = _FakeModel()
-    register_factory("callqa.turns.en.v1", lambda name: fake)
-    try:
-        with_models = build_detector(None, None, use_models=True)
-        rules_only = build_detector(None, None, use_models=False)
-        sure_not = _call(("customer", "the screen is broken"), ("agent", "ok, the model number?"))
-        agrees = _call(("customer", "meh, the screen is broken"), ("agent", "ok, the model?"))
+    register_model("callqa.turns.en.v1", lambda name: fake)
+    with_models = build_detector(None, None, use_models=True)
+    rules_only = build_detector(None, None, use_models=False)
+    sure_not = _call(("customer", "the screen is broken"), ("agent", "ok, the model number?"))
+    agrees = _call(("customer", "meh, the screen is broken"), ("agent", "ok, the model?"))
 
-        def verdict(detector: Detector, call: Call) -> str:
-            return detector.judge(call).verdicts["missing_apology"].verdict
+    def verdict(detector: Detector, call: Call) -> str:
+        return detector.judge(call).verdicts["missing_apology"].verdict
 
-        assert verdict(rules_only, sure_not) == "violation"
-        assert verdict(with_models, sure_not) == "n/a"  # the fake scores `problem` 0.0
-        assert verdict(with_models, agrees) == "violation"
-    finally:
-        from callqa.classify import _FACTORIES, _LOADED
-
-        _FACTORIES.pop("callqa.turns.en.v1", None)
-        _LOADED.pop("callqa.turns.en.v1", None)
+    assert verdict(rules_only, sure_not) == "violation"
+    assert verdict(with_models, sure_not) == "n/a"  # the fake scores `problem` 0.0
+    assert verdict(with_models, agrees) == "violation"
 
 
-def test_unavailable_model_is_a_warning_not_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unavailable_model_is_a_warning_not_a_failure(register_model: RegisterModel) -> None:
     from callqa.errors import ModelError
 
     def broken(name: str) -> _FakeModel:
         raise ModelError("not installed")
 
-    register_factory("callqa.turns.en.v1", broken)
-    try:
-        detector = build_detector(None, None, use_models=True)
-        judgement = detector.judge(_call(("customer", "hello"), ("agent", "hi")))
-        assert any("unavailable" in w for w in judgement.warnings)
-        assert judgement.verdicts["rudeness"].verdict == "ok"
-    finally:
-        from callqa.classify import _FACTORIES, _LOADED
-
-        _FACTORIES.pop("callqa.turns.en.v1", None)
-        _LOADED.pop("callqa.turns.en.v1", None)
+    register_model("callqa.turns.en.v1", broken)
+    detector = build_detector(None, None, use_models=True)
+    judgement = detector.judge(_call(("customer", "hello"), ("agent", "hi")))
+    assert any("unavailable" in w for w in judgement.warnings)
+    assert judgement.verdicts["rudeness"].verdict == "ok"
 
 
 def test_metric_gap_uses_timestamps() -> None:

@@ -5,15 +5,16 @@ whose files changed, or a changed call, misses."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from callqa.classify import TurnInput, register_factory
+from callqa.classify import TurnInput
 from callqa.classify.shipped import ShippedClassifier
 from callqa.detect.engine import build_detector
 from callqa.model import Call
+from tests.conftest import RegisterModel
 from tests.scale.conftest import SAMPLES
 
 
@@ -110,16 +111,13 @@ class _DictStore:
 
 
 @pytest.fixture
-def use_model() -> Iterator[Callable[[_FolderModel], None]]:
+def use_model(register_model: RegisterModel) -> Callable[[_FolderModel], None]:
     """Registers a fake as the English model; each call loads it afresh (a new process)."""
-    from callqa.classify import _FACTORIES, _LOADED
 
     def register(model: _FolderModel) -> None:
-        register_factory("callqa.turns.en.v1", lambda name: model)
+        register_model("callqa.turns.en.v1", lambda name: model)
 
-    yield register
-    _FACTORIES.pop("callqa.turns.en.v1", None)
-    _LOADED.pop("callqa.turns.en.v1", None)
+    return register
 
 
 CALL = Call(
