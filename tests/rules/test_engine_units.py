@@ -121,6 +121,24 @@ def test_policy_override_changes_the_verdict(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("agent", "verdict"),
+    [
+        # The refund sits in the clause of the policy window, not of "immediately".
+        ("Store credit shows immediately, or a refund takes 5 to 10 business days.", "ok"),
+        # Without punctuation (ASR) there is no clause to stop at: the window decides.
+        ("store credit shows immediately or a refund takes 5 to 10 business days", "violation"),
+        # One quantity: the clause mark does not hide its context.
+        ("Your refund, it will be back tomorrow.", "violation"),
+        ("Your refund will be back within the hour, and store credit in 5 days.", "violation"),
+    ],
+)
+def test_a_policy_quantity_keeps_to_its_clause_beside_another(agent: str, verdict: str) -> None:
+    call = _call(("customer", "I was charged twice."), ("agent", agent))
+    detector = build_detector(None, None, use_models=False)
+    assert detector.judge(call).verdicts["over_promising"].verdict == verdict
+
+
 class _FakeModel:
     """Scores `apology` 0.9 on agent turns containing 'regret', `problem` 0.9 on 'meh'."""
 

@@ -6,7 +6,9 @@ In each turn that matches `context` (e.g. "discount", "הנחה"), every quantit
 with a negation just before it ("I can't give you 30%") does not count. `unless_policy` names a
 true/false policy switch that turns the rule off;
 `near` (default 6) is how many words from the quantity the context may be (technician_same_day); `at_least` ignores
-quantities below it (a two-week wait is not "months free")."""
+quantities below it (a two-week wait is not "months free"). Where a turn holds two quantities of the
+kind in different clauses, each one's words stop at the clause mark between them: in "credit shows
+immediately, or a refund takes 5 to 10 business days" the refund belongs to the 5 to 10 days."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from callqa.detect.checks.base import (
 )
 from callqa.detect.context import CallContext, Hit
 from callqa.detect.matchers import NEGATION_WINDOW, is_negator
+from callqa.detect.numbers import Quantity
 from callqa.detect.policy import POLICY_FIELDS
 from callqa.detect.source import LineDict, fail
 from callqa.detect.text import BOUNDARY, TurnView
@@ -48,9 +51,10 @@ _SYMBOL = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 class PolicyLimit(Check):
     def __init__(self, node: LineDict) -> None:
-        self.quantity = node.get("quantity")
-        if self.quantity not in ("percent", "money", "duration"):
+        quantity = node.get("quantity")
+        if quantity not in ("percent", "money", "duration"):
             raise fail(node, "quantity must be percent, money or duration", "quantity")
+        self.quantity: str = quantity
         self.context = matcher_field(node, "context")
         self.matchers = [self.context]
         self.limit = node.get("limit")
@@ -87,9 +91,10 @@ class PolicyLimit(Check):
             if self.speaker is not None and turn.role != self.speaker:
                 continue
             hit = None
-            for quantity in turn.quantities:
-                if quantity.kind != self.quantity:
-                    continue
+            same_kind = sorted(
+                (q for q in turn.quantities if q.kind == self.quantity), key=lambda q: q.start
+            )
+            for n, quantity in enumerate(same_kind):
                 if self.negation and _negated(turn.tokens, quantity.start):
                     continue
                 amount = quantity.value / 30 if self.unit == "months" else quantity.value
@@ -97,7 +102,8 @@ class PolicyLimit(Check):
                     continue
                 if not _OPS[self.op](amount, limit):
                     continue
-                hit = self._context(ctx, turn, quantity.start, quantity.end)
+                lo, hi = _clause_bounds(turn.tokens, same_kind, n)
+                hit = self._context(ctx, turn, quantity.start, quantity.end, lo, hi)
                 if hit is None:
                     continue
                 note = (
@@ -110,14 +116,33 @@ class PolicyLimit(Check):
             return Outcome("violation", evidence[:MAX_EVIDENCE], evidence[0].note)
         return Outcome("ok")
 
-    def _context(self, ctx: CallContext, turn: TurnView, start: int, end: int) -> Hit | None:
-        """The context matcher on the words around the quantity (its own cache key)."""
+    def _context(
+        self, ctx: CallContext, turn: TurnView, start: int, end: int, lo: int, hi: int
+    ) -> Hit | None:
+        """The context matcher on the words around the quantity, within tokens [lo, hi) (its
+        own cache key)."""
         if not self.near:
             return self.context.match(turn, ctx)
-        tokens = turn.tokens[max(0, start - self.near) : end + self.near]
+        tokens = turn.tokens[max(lo, start - self.near) : min(hi, end + self.near)]
         key = -1 - (turn.index * 10_000 + start)  # negative: never a real turn or a model row
         window = TurnView(key, turn.role, turn.text, " ".join(tokens), turn.lang, tokens=tokens)
         return self.context.match(window, ctx)
+
+
+def _clause_bounds(tokens: list[str], quantities: list[Quantity], n: int) -> tuple[int, int]:
+    """The token span quantity n's context may use: up to the clause mark nearest to it on the
+    way to a neighbouring quantity of its kind, if there is one (else the whole turn)."""
+    here = quantities[n]
+    lo, hi = 0, len(tokens)
+    if n > 0:
+        marks = [i for i in range(quantities[n - 1].end, here.start) if tokens[i] == BOUNDARY]
+        if marks:
+            lo = marks[-1] + 1
+    if n + 1 < len(quantities):
+        marks = [i for i in range(here.end, quantities[n + 1].start) if tokens[i] == BOUNDARY]
+        if marks:
+            hi = marks[0]
+    return lo, hi
 
 
 def _describe(kind: str, amount: float, unit: str) -> str:
