@@ -63,6 +63,27 @@ def test_hebrew_normalisation_folds_niqqud_finals_and_punctuation() -> None:
     assert normalise_text("I can't") == "i cant"
 
 
+@pytest.mark.parametrize(
+    ("language", "texts", "expected"),
+    [
+        ("he", ["שלום, במה אפשר לעזור?", "👍", "12:30", "ok"], ["he", "he", "he", "en"]),
+        ("en", ["hello", "👍"], ["en", "en"]),
+        # A mixed call: a turn with no letters follows the turn before it.
+        ("mixed", ["hello", "👍", "תודה", "👍"], ["en", "en", "he", "he"]),
+    ],
+)
+def test_a_turn_with_no_letters_takes_the_calls_language(
+    language: str, texts: list[str], expected: list[str]
+) -> None:
+    from callqa.detect.context import CallContext
+    from callqa.detect.policy import Policy
+
+    call = Call(
+        call_id="t", language=language, turns=[{"speaker": "agent", "text": t} for t in texts]
+    )
+    assert [t.lang for t in CallContext.of(call, Policy()).turns] == expected
+
+
 def test_gendered_expansion() -> None:
     assert expand_gendered("אני מצטער/ת") == ["אני מצטער", "אני מצטערת"]
 

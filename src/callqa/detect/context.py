@@ -39,7 +39,12 @@ class CallContext:
 
     @classmethod
     def of(cls, call: Call, policy: Policy, scorer: ModelScorer | None = None) -> CallContext:
-        turns = [TurnView.of(t.index, t.role, t.text, t.start, t.end) for t in call.turns]
+        # A turn with no letters takes the call's language (in a mixed call, the last turn's).
+        fixed = call.language if call.language in ("en", "he") else None
+        turns: list[TurnView] = []
+        for t in call.turns:
+            lang = fixed or (turns[-1].lang if turns else "en")
+            turns.append(TurnView.of(t.index, t.role, t.text, t.start, t.end, lang))
         return cls(call, turns, policy, scorer)
 
     def model_score(self, name: str, turn: TurnView, label: str) -> float | None:

@@ -45,8 +45,17 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def turn_language(text: str) -> str:
-    return "he" if has_hebrew(text) else "en"
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def turn_language(text: str, default: str = "en") -> str:
+    """he with a Hebrew letter, en with a Latin one; a turn with neither ("👍", "12:30") takes
+    the call's language, so that the call's model scores it."""
+    if has_hebrew(text):
+        return "he"
+    if _LATIN_LETTER.search(text):
+        return "en"
+    return default
 
 
 @dataclass
@@ -82,7 +91,14 @@ class TurnView:
 
     @classmethod
     def of(
-        cls, index: int, role: str, text: str, start: float | None = None, end: float | None = None
+        cls,
+        index: int,
+        role: str,
+        text: str,
+        start: float | None = None,
+        end: float | None = None,
+        lang: str = "en",
     ) -> TurnView:
+        """`lang` is the language of a turn with no letters (the call's)."""
         norm = normalise_text(text)
-        return cls(index, role, text, norm, turn_language(text), start, end, norm.split())
+        return cls(index, role, text, norm, turn_language(text, lang), start, end, norm.split())
