@@ -5,7 +5,8 @@ model's score alone, and the verdict still follows docs/behaviours.md.
 - "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
   still applies;
 - a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one;
-- mild irritation ("a bit annoying") is no emotion trigger: `lack_of_empathy` is n/a.
+- mild irritation ("a bit annoying") is no emotion trigger: `lack_of_empathy` is n/a;
+- a bare "no" answering a question is not rude: `rudeness` ok.
 
 Where a shipped model still scores such a turn over the rule's threshold, the shipped model is
 used; where it has learnt the distinction from the corpus (misfortune, hedging), that is tested
@@ -85,6 +86,9 @@ HEDGED = [
 MILD = _call("en-mild", "en",
              ("customer", "my parcel came a day late which was a bit annoying to be honest"),
              ("agent", "ok its showing delivered now"))  # fmt: skip
+BARE_NO = _call("he-bare-no", "he",
+                ("customer", "כן רואה וזה לא עולה כסף"),
+                ("agent", "לא"))  # fmt: skip
 HEDGE_THEN_GUARANTEE = _call("he-hedge-then-guarantee", "he",
                              ("customer", "זה יתוקן היום?"),
                              ("agent", "אני לא יכולה להבטיח, אבל הטכנאי בטוח יגיע היום ויתקן הכל"))  # fmt: skip
@@ -100,7 +104,7 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, st
     calls.write_text(
         "".join(
             json.dumps(c, ensure_ascii=False) + "\n"
-            for c in [*MISFORTUNE, *NOT_CONFIRMED, *HEDGED, HEDGE_THEN_GUARANTEE, MILD]
+            for c in [*MISFORTUNE, *NOT_CONFIRMED, *HEDGED, HEDGE_THEN_GUARANTEE, MILD, BARE_NO]
         ),
         encoding="utf-8",
     )
@@ -146,9 +150,11 @@ APO = ("missing_apology/after_problem.yaml", "trigger", "problem")
 FUP = ("missing_follow_up/next_step.yaml", "cancel", "resolved")
 OVP = ("over_promising/guarantees.yaml", "match", "overpromise")
 EMP = ("lack_of_empathy/acknowledge_feeling.yaml", "trigger", "emotion")
+RUD = ("rudeness/dismissive.yaml", "match", "rude")
 # The shipped model scores these over the rule's threshold: only the veto stands in its way.
 CASES = [Case(c, FUP, 2, "missing_follow_up", "violation") for c in NOT_CONFIRMED] + [
-    Case(MILD, EMP, 0, "lack_of_empathy", "n/a")
+    Case(MILD, EMP, 0, "lack_of_empathy", "n/a"),
+    Case(BARE_NO, RUD, 1, "rudeness", "ok"),
 ]
 # Since the corpus's own-misfortune and hedging examples the shipped models score these under
 # the threshold themselves.
