@@ -103,6 +103,26 @@ def test_phrase_matching(phrase: str, text: str, hit: bool) -> None:
     assert bool(compile_phrases([phrase]).search(normalise_text(text))) is hit
 
 
+@pytest.mark.parametrize(
+    ("agent", "verdict"),
+    [
+        ("Sorry, that's come through blurry, could you resend it?", "violation"),
+        ("Sorry, Lakeshore... could you spell the second part?", "violation"),
+        ("I can't see it yet. Sorry, could you read me the order number?", "violation"),
+        ("sorry can you say that again", "violation"),
+        ("I'm so sorry about that, could you give me the account number?", "ok"),
+        ("Sorry for the wait, can you confirm your postcode?", "ok"),
+        ("I'm really sorry. Can I get your account number?", "ok"),
+        ("Oh no, sorry, that's awful. Can I take your number?", "ok"),
+        ("I'm sorry this happened. Sorry, could you spell that?", "ok"),
+    ],
+)
+def test_a_bare_sorry_leading_into_a_request_is_a_courtesy(agent: str, verdict: str) -> None:
+    call = _call(("customer", "My router is broken."), ("agent", agent))
+    detector = build_detector(None, None, use_models=False)
+    assert detector.judge(call).verdicts["missing_apology"].verdict == verdict
+
+
 def test_negation_and_courtesy_sorry_on_the_shipped_pack() -> None:
     detector = build_detector(None, None, use_models=False)
     courtesy = detector.judge(
