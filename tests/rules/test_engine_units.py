@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,17 @@ from tests.conftest import RegisterModel
 
 def _call(*turns: tuple[str, str], **times: list[tuple[float, float]]) -> Call:
     return Call(call_id="t", turns=[{"speaker": role, "text": text} for role, text in turns])
+
+
+@functools.cache
+def _shipped_rules() -> Detector:
+    return build_detector(None, None, use_models=False)
+
+
+def _rules_verdict(customer: str, agent: str, behaviour: str) -> str:
+    """The shipped rule pack's verdict (no models) on a two-turn call."""
+    call = _call(("customer", customer), ("agent", agent))
+    return _shipped_rules().judge(call).verdicts[behaviour].verdict
 
 
 def _quantities(text: str) -> list[tuple[str, float]]:
@@ -118,9 +130,7 @@ def test_phrase_matching(phrase: str, text: str, hit: bool) -> None:
     ],
 )
 def test_a_bare_sorry_leading_into_a_request_is_a_courtesy(agent: str, verdict: str) -> None:
-    call = _call(("customer", "My router is broken."), ("agent", agent))
-    detector = build_detector(None, None, use_models=False)
-    assert detector.judge(call).verdicts["missing_apology"].verdict == verdict
+    assert _rules_verdict("My router is broken.", agent, "missing_apology") == verdict
 
 
 def test_negation_and_courtesy_sorry_on_the_shipped_pack() -> None:
@@ -175,9 +185,7 @@ def test_policy_override_changes_the_verdict(tmp_path: Path) -> None:
     ],
 )
 def test_a_policy_quantity_keeps_to_its_clause_beside_another(agent: str, verdict: str) -> None:
-    call = _call(("customer", "I was charged twice."), ("agent", agent))
-    detector = build_detector(None, None, use_models=False)
-    assert detector.judge(call).verdicts["over_promising"].verdict == verdict
+    assert _rules_verdict("I was charged twice.", agent, "over_promising") == verdict
 
 
 class _FakeModel:
