@@ -38,6 +38,13 @@ _NEGATORS_HE = {
     normalise_text(w) for w in ("לא", "אין", "אינני", "איני", "אינו", "אינה", "בלי", "אינך")
 }
 NEGATION_WINDOW = 4
+# Hebrew opens a subordinate clause with ש- ("לא בטוח שהם יאשרו"), so a bare subject pronoun after
+# a negator starts a new main clause: in unpunctuated speech "אין חובות הם יאשרו לך" the "אין"
+# belongs to "no debts", not to the promise. (English "not sure they'll..." drops "that", so this
+# holds for Hebrew only; "את" and "זה" are left out, being also the object marker and "this".)
+_CLAUSE_SUBJECTS_HE = {
+    normalise_text(w) for w in ("אני", "אתה", "הוא", "היא", "אנחנו", "אתם", "אתן", "הם", "הן")
+}
 _DISMAY = {"oh", "ohh", "uh", "ah", "aw"}
 
 
@@ -54,6 +61,12 @@ _ids = itertools.count()
 _SPEAKERS = ("agent", "customer", "other")
 _LEAF_KEYS = {"phrases", "regex", "tokens", "model"}
 _COMMON_KEYS = {"speaker", "unless"}
+
+
+def ends_negation_scope(token: str) -> bool:
+    """A token that a negator before it does not reach across: a clause break or a question mark,
+    or a Hebrew subject pronoun that opens a new clause."""
+    return token in (BOUNDARY, QUESTION) or token in _CLAUSE_SUBJECTS_HE
 
 
 def is_negator(token: str) -> bool:
@@ -261,7 +274,7 @@ class PhraseMatcher(Matcher):
         before = text[:start].split()
         for i in range(len(before) - 1, max(-1, len(before) - 1 - NEGATION_WINDOW), -1):
             token = before[i]
-            if token in (BOUNDARY, QUESTION):
+            if ends_negation_scope(token):
                 return False
             if is_negator(token) and not _interjection(before, i):
                 return True

@@ -24,7 +24,7 @@ from callqa.detect.checks.base import (
     parse_speaker,
 )
 from callqa.detect.context import CallContext, Hit
-from callqa.detect.matchers import NEGATION_WINDOW, is_negator
+from callqa.detect.matchers import NEGATION_WINDOW, ends_negation_scope, is_negator
 from callqa.detect.numbers import Quantity
 from callqa.detect.policy import POLICY_FIELDS
 from callqa.detect.source import LineDict, fail
@@ -155,7 +155,7 @@ def _describe(kind: str, amount: float, unit: str) -> str:
 
 def _negated(tokens: list[str], start: int) -> bool:
     for token in reversed(tokens[max(0, start - NEGATION_WINDOW - 2) : start]):
-        if token == BOUNDARY:
+        if ends_negation_scope(token):
             return False
         if is_negator(token):
             return True
