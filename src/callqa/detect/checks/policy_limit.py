@@ -8,7 +8,10 @@ true/false policy switch that turns the rule off;
 `near` (default 6) is how many words from the quantity the context may be (technician_same_day); `at_least` ignores
 quantities below it (a two-week wait is not "months free"). Where a turn holds two quantities of the
 kind in different clauses, each one's words stop at the clause mark between them: in "credit shows
-immediately, or a refund takes 5 to 10 business days" the refund belongs to the 5 to 10 days."""
+immediately, or a refund takes 5 to 10 business days" the refund belongs to the 5 to 10 days.
+`corrects` (a matcher) names turns, by either speaker, that say an amount was charged wrongly:
+the same amount offered in that turn or later is a correction, not goodwill ("you charged me
+240 twice" ... "the 240 will show as a credit on your next bill")."""
 
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ FIELDS = {
     "unless_policy",
     "at_least",
     "near",
+    "corrects",
 }
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le,
@@ -81,13 +85,19 @@ class PolicyLimit(Check):
         near = number_field(node, "near", 6.0)
         self.near = int(near or 0)  # context must be within this many words of the quantity
         self.speaker = parse_speaker(node, "agent")
+        self.corrects = matcher_field(node, "corrects") if "corrects" in node else None
+        if self.corrects is not None:
+            self.matchers.append(self.corrects)
 
     def evaluate(self, ctx: CallContext, code: str) -> Outcome:
         if self.unless_policy and ctx.policy.value(self.unless_policy):
             return Outcome("ok")
         limit = self.value if self.value is not None else ctx.policy.value(str(self.limit))
         evidence = []
+        corrected: set[float] = set()  # amounts said to be charged wrongly so far
         for turn in ctx.turns:
+            if self.corrects is not None and self.corrects.match(turn, ctx) is not None:
+                corrected.update(q.value for q in turn.quantities if q.kind == self.quantity)
             if self.speaker is not None and turn.role != self.speaker:
                 continue
             hit = None
@@ -96,6 +106,8 @@ class PolicyLimit(Check):
             )
             for n, quantity in enumerate(same_kind):
                 if self.negation and _negated(turn.tokens, quantity.start):
+                    continue
+                if quantity.value in corrected:
                     continue
                 amount = quantity.value / 30 if self.unit == "months" else quantity.value
                 if self.at_least is not None and amount < self.at_least:
