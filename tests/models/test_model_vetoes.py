@@ -2,8 +2,8 @@
 model's score alone, and the verdict still follows docs/behaviours.md.
 
 - a customer's own misfortune (a death, a theft) is not a complaint: `missing_apology` is n/a;
-- "thanks" or a bare "yes" does not confirm that the issue is resolved: `missing_follow_up`
-  still applies;
+- "thanks", a bare "yes" or "got the email" does not confirm that the issue is resolved:
+  `missing_follow_up` still applies;
 - a hedged turn is not a guarantee (`over_promising` ok), unless it goes on to one;
 - mild irritation ("a bit annoying") is no emotion trigger: `lack_of_empathy` is n/a;
 - a bare "no" answering a question is not rude: `rudeness` ok.
@@ -75,6 +75,15 @@ NOT_CONFIRMED = [
           ("customer", "I was charged twice for the same water bill, 312 each time."),
           ("agent", "I see the double charge. It will be refunded soon."),
           ("customer", "Great, thank you so much.")),
+    # The confirmation e-mail or SMS has arrived; the visit it confirms has not happened yet.
+    _call("en-got-email", "en",
+          ("customer", "My broadband drops every evening this week."),
+          ("agent", "I've opened a fault ticket and sent the confirmation to your email."),
+          ("customer", "Yes, got the email.")),
+    _call("he-got-sms", "he",
+          ("customer", "האינטרנט נופל כל ערב כבר שבוע"),
+          ("agent", "פתחתי קריאה לטכנאי ושלחתי לך SMS עם מספר הקריאה"),
+          ("customer", "מעולה, קיבלתי את ההודעה")),
 ]  # fmt: skip
 
 
@@ -211,3 +220,23 @@ def test_the_veto_holds_against_a_model_that_flags_everything(
 ) -> None:
     judgement = saturated.judge(Call.model_validate(case.call))
     assert judgement.verdicts[case.behaviour].verdict == case.expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Honestly, we dropped the ball there, I'm sorry. I've sent a new one today."),
+        ("he", "פישלנו, אני מצטערת. שלחתי לך חדש היום"),
+    ],
+)
+def test_a_sincere_apology_is_not_rude_on_a_model_score_alone(
+    lang: str, text: str, saturated: Detector
+) -> None:
+    call = _call(f"{lang}-apology", lang, ("customer", "The parcel never came."), ("agent", text))
+    assert saturated.judge(Call.model_validate(call)).verdicts["rudeness"].verdict == "ok"
+
+
+def test_a_non_apology_gets_no_such_pass(saturated: Detector) -> None:
+    call = _call("en-non-apology", "en", ("customer", "The parcel never came."),
+                 ("agent", "I'm sorry you feel that way."))  # fmt: skip
+    assert saturated.judge(Call.model_validate(call)).verdicts["rudeness"].verdict == "violation"
