@@ -114,7 +114,10 @@ def test_the_dev_calls_agree_with_their_turn_labels(capsys: pytest.CaptureFixtur
     from tests.conftest import REPO
 
     files = sorted((REPO / "eval" / "dev").glob("*.jsonl"))
-    assert len(files) == 4
+    assert [f.name for f in files] == [
+        "en.jsonl", "en2.jsonl", "en3a.jsonl", "en3b.jsonl",
+        "he.jsonl", "he2.jsonl", "he3a.jsonl", "he3b.jsonl",
+    ]  # fmt: skip
     errors, counts = check_files(files)
     assert errors == 0, capsys.readouterr().out
-    assert counts["calls"] == 240
+    assert counts["calls"] == 345
