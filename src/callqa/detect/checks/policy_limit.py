@@ -9,9 +9,9 @@ true/false policy switch that turns the rule off;
 quantities below it (a two-week wait is not "months free"). Where a turn holds two quantities of the
 kind in different clauses, each one's words stop at the clause mark between them: in "credit shows
 immediately, or a refund takes 5 to 10 business days" the refund belongs to the 5 to 10 days.
-`corrects` (a matcher) names turns, by either speaker, that say an amount was charged wrongly:
-the same amount offered in that turn or later is a correction, not goodwill ("you charged me
-240 twice" ... "the 240 will show as a credit on your next bill")."""
+`corrects` (a matcher on the same words around a quantity, in either speaker's turns) says an
+amount was charged wrongly: that amount, there or later in the call, is a correction, not
+goodwill ("I've reversed the double charge of 240" ... "the 240 shows as a credit")."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from callqa.detect.checks.base import (
     parse_speaker,
 )
 from callqa.detect.context import CallContext, Hit
-from callqa.detect.matchers import NEGATION_WINDOW, ends_negation_scope, is_negator
+from callqa.detect.matchers import NEGATION_WINDOW, Matcher, ends_negation_scope, is_negator
 from callqa.detect.numbers import Quantity
 from callqa.detect.policy import POLICY_FIELDS
 from callqa.detect.source import LineDict, fail
@@ -96,26 +96,28 @@ class PolicyLimit(Check):
         evidence = []
         corrected: set[float] = set()  # amounts said to be charged wrongly so far
         for turn in ctx.turns:
-            if self.corrects is not None and self.corrects.match(turn, ctx) is not None:
-                corrected.update(q.value for q in turn.quantities if q.kind == self.quantity)
-            if self.speaker is not None and turn.role != self.speaker:
+            speaks = self.speaker is None or turn.role == self.speaker
+            if not speaks and self.corrects is None:
                 continue
-            hit = None
             same_kind = sorted(
                 (q for q in turn.quantities if q.kind == self.quantity), key=lambda q: q.start
             )
             for n, quantity in enumerate(same_kind):
-                if self.negation and _negated(turn.tokens, quantity.start):
+                lo, hi = _clause_bounds(turn.tokens, same_kind, n)
+                if self.corrects is not None and self._near(
+                    self.corrects, ctx, turn, quantity, lo, hi
+                ):
+                    corrected.add(quantity.value)
+                if not speaks or quantity.value in corrected:
                     continue
-                if quantity.value in corrected:
+                if self.negation and _negated(turn.tokens, quantity.start):
                     continue
                 amount = quantity.value / 30 if self.unit == "months" else quantity.value
                 if self.at_least is not None and amount < self.at_least:
                     continue
                 if not _OPS[self.op](amount, limit):
                     continue
-                lo, hi = _clause_bounds(turn.tokens, same_kind, n)
-                hit = self._context(ctx, turn, quantity.start, quantity.end, lo, hi)
+                hit = self._near(self.context, ctx, turn, quantity, lo, hi)
                 if hit is None:
                     continue
                 note = (
@@ -128,17 +130,24 @@ class PolicyLimit(Check):
             return Outcome("violation", evidence[:MAX_EVIDENCE], evidence[0].note)
         return Outcome("ok")
 
-    def _context(
-        self, ctx: CallContext, turn: TurnView, start: int, end: int, lo: int, hi: int
+    def _near(
+        self,
+        matcher: Matcher,
+        ctx: CallContext,
+        turn: TurnView,
+        quantity: Quantity,
+        lo: int,
+        hi: int,
     ) -> Hit | None:
-        """The context matcher on the words around the quantity, within tokens [lo, hi) (its
-        own cache key)."""
+        """`matcher` on the words around the quantity, within tokens [lo, hi) (its own cache
+        key)."""
         if not self.near:
-            return self.context.match(turn, ctx)
+            return matcher.match(turn, ctx)
+        start, end = quantity.start, quantity.end
         tokens = turn.tokens[max(lo, start - self.near) : min(hi, end + self.near)]
         key = -1 - (turn.index * 10_000 + start)  # negative: never a real turn or a model row
         window = TurnView(key, turn.role, turn.text, " ".join(tokens), turn.lang, tokens=tokens)
-        return self.context.match(window, ctx)
+        return matcher.match(window, ctx)
 
 
 def _clause_bounds(tokens: list[str], quantities: list[Quantity], n: int) -> tuple[int, int]:
