@@ -402,3 +402,74 @@ def test_one_model_hit_read_by_two_rules_is_one_piece_of_evidence() -> None:
         (5, "RUD002"),
     ]
     assert verdict.rules == ["RUD001", "RUD003", "RUD002"]
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "hit"),
+    [
+        ("phrases: [tuesday]", "the engineer comes on tuesday", True),
+        ("phrases: [tuesday]", "it came last tuesday", False),
+        ("phrases: [tuesday]", "last week was hard, the engineer comes tuesday", True),  # clause
+        ("phrases: [tuesday]", "the engineer comes on tuesday as you asked yesterday", True),  # far
+        ("regex: ['\\b\\d{1,2}:\\d\\d\\b']", "I can see it, yesterday 23:41.", False),
+        ("regex: ['\\b\\d{1,2}:\\d\\d\\b']", "yesterday 23:41, so I'll call you at 10:30", True),
+        ("phrases: [יום שלישי]", "זה הגיע ביום שלישי", False),
+        ("phrases: [יום שלישי]", "הטכנאי יגיע ביום שלישי", True),
+    ],
+)
+def test_unless_near_undoes_a_match_with_a_veto_word_beside_it(
+    tmp_path: Path, source: str, text: str, hit: bool
+) -> None:
+    from callqa.detect.context import CallContext
+    from callqa.detect.matchers import build_matcher
+    from callqa.detect.policy import Policy
+    from callqa.detect.source import load_yaml
+
+    path = tmp_path / "m.yaml"
+    vetoes = '["yesterday", "last tuesday", "הגיע"]'
+    path.write_text(f"{{{source}, unless_near: {vetoes}}}\n", encoding="utf-8")
+    matcher = build_matcher(load_yaml(path))
+    ctx = CallContext.of(_call(("agent", text)), Policy())
+    assert (matcher.match(ctx.turns[0], ctx) is not None) is hit
+
+
+def test_unless_near_is_refused_on_a_model_matcher(tmp_path: Path) -> None:
+    from callqa.detect.matchers import build_matcher
+    from callqa.detect.source import load_yaml
+    from callqa.errors import RuleError
+
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        '{model: "callqa.turns.en.v1", label: rude, unless_near: [yesterday]}\n', encoding="utf-8"
+    )
+    with pytest.raises(RuleError, match="unless_near goes with phrases or regex"):
+        build_matcher(load_yaml(path))
+
+
+def test_a_confirmed_fix_is_na_with_the_turns_that_settled_it() -> None:
+    call = _call(
+        ("customer", "My internet is not working since this morning."),
+        ("agent", "I've reset the line from here, can you check?"),
+        ("customer", "Yes, it works now, thanks."),
+    )
+    verdict = _shipped_rules().judge(call).verdicts["missing_follow_up"]
+    assert verdict.verdict == "n/a"
+    assert [(e.turn, e.note) for e in verdict.evidence] == [(0, "trigger"), (2, "cancelled")]
+
+
+def test_a_step_announced_after_the_confirmation_opens_follow_up_again() -> None:
+    fixed = [
+        ("customer", "My internet is not working since this morning."),
+        ("agent", "I've reset the line from here, can you check?"),
+        ("customer", "Yes, it works now, thanks."),
+    ]
+    vague = _call(*fixed, ("agent", "A technician will call you to replace the router anyway."))
+    verdict = _shipped_rules().judge(vague).verdicts["missing_follow_up"]
+    assert verdict.verdict == "violation"
+    assert 3 in [e.turn for e in verdict.evidence]
+    full = _call(
+        *fixed,
+        ("agent", "A technician will call you tomorrow between 8 and 12 to swap the router, "
+                  "ticket 48213, and you'll get an SMS confirmation."),
+    )  # fmt: skip
+    assert _shipped_rules().judge(full).verdicts["missing_follow_up"].verdict == "ok"

@@ -155,28 +155,33 @@ def _combine(outcomes: list[tuple[Rule, Outcome]]) -> BehaviourVerdict:
     for wanted in ("violation", "ok"):
         chosen = [(r, o) for r, o in outcomes if o.verdict == wanted]
         if chosen:
-            evidence: list[Evidence] = []
-            seen: set[tuple[int, str | None, float | None]] = set()
-            for _, outcome in chosen:
-                for item in outcome.evidence:
-                    # Two rules that read the same model label on a turn saw one signal: once.
-                    model = item.signal == "model"
-                    key = (
-                        item.turn,
-                        item.note if model else item.rule,
-                        item.score if model else None,
-                    )
-                    if key not in seen:
-                        seen.add(key)
-                        evidence.append(item)
             message = "; ".join(r.message for r, _ in chosen) if wanted == "violation" else None
             return BehaviourVerdict(
                 verdict=wanted,
-                evidence=sorted(evidence, key=lambda e: e.turn),
+                evidence=_merged_evidence(chosen),
                 rules=[r.code for r, _ in chosen],
                 message=message,
             )
-    return BehaviourVerdict(verdict="n/a")
+    # An n/a with evidence was cancelled (the customer confirmed the fix): keep the turn that
+    # cancelled it, so the verdict can be checked like any other.
+    cancelled = [(r, o) for r, o in outcomes if o.evidence]
+    return BehaviourVerdict(
+        verdict="n/a", evidence=_merged_evidence(cancelled), rules=[r.code for r, _ in cancelled]
+    )
+
+
+def _merged_evidence(chosen: list[tuple[Rule, Outcome]]) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    seen: set[tuple[int, str | None, float | None]] = set()
+    for _, outcome in chosen:
+        for item in outcome.evidence:
+            # Two rules that read the same model label on a turn saw one signal: once.
+            model = item.signal == "model"
+            key = (item.turn, item.note if model else item.rule, item.score if model else None)
+            if key not in seen:
+                seen.add(key)
+                evidence.append(item)
+    return sorted(evidence, key=lambda e: e.turn)
 
 
 def build_detector(

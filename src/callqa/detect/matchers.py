@@ -9,6 +9,8 @@ YAML forms (a plain list means `any`):
   {model: callqa.turns.{lang}.v1, label: problem, below: {en: 0.3}}   the model is sure it is not
   {any: [...]}, {all: [...]}, {not: ...}
 Every form also takes `speaker: agent|customer|other` and `unless: <matcher>`.
+Phrases and regexes also take `unless_near: [phrases]`: a match with one of them within
+NEAR_WORDS words of it, in the same clause, does not count ("yesterday 23:41" is no time to come).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _NEGATORS_HE = {
     normalise_text(w) for w in ("לא", "אין", "אינני", "איני", "אינו", "אינה", "בלי", "אינך")
 }
 NEGATION_WINDOW = 4
+NEAR_WORDS = 3
 # Hebrew opens a subordinate clause with ש- ("לא בטוח שהם יאשרו"), so a bare subject pronoun after
 # a negator starts a new main clause: in unpunctuated speech "אין חובות הם יאשרו לך" the "אין"
 # belongs to "no debts", not to the promise. (English "not sure they'll..." drops "that", so this
@@ -251,11 +254,35 @@ class Matcher:
         return set()
 
 
+def clause_neighbours(text: str, start: int, end: int, words: int = NEAR_WORDS) -> str:
+    """A match in `text` with at most `words` normalised words on each side, not crossing a
+    clause mark: what `unless_near` reads ("last" + "tuesday", "yesterday" + "23:41")."""
+    left = normalise_text(text[:start]).split()
+    right = normalise_text(text[end:]).split()
+    if BOUNDARY in left:
+        left = left[len(left) - left[::-1].index(BOUNDARY) :]
+    if BOUNDARY in right:
+        right = right[: right.index(BOUNDARY)]
+    middle = normalise_text(text[start:end]).split()
+    return " ".join(left[max(0, len(left) - words) :] + middle + right[:words])
+
+
+@dataclass
+class NearVeto:
+    """`unless_near`: phrases that, next to a match, undo it."""
+
+    pattern: PhrasePattern
+
+    def vetoes(self, text: str, start: int, end: int) -> bool:
+        return self.pattern.search(clause_neighbours(text, start, end)) is not None
+
+
 @dataclass
 class PhraseMatcher(Matcher):
     pattern: PhrasePattern | None = None
     exclude: PhrasePattern | None = None
     negation: bool = False
+    near: NearVeto | None = None
     phrase_count: int = 0
 
     def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
@@ -265,6 +292,8 @@ class PhraseMatcher(Matcher):
         assert self.pattern is not None
         for found in self.pattern.finditer(text, turn.forms):
             if self.negation and self._negated(text, found.start()):
+                continue
+            if self.near is not None and self.near.vetoes(text, found.start(), found.end()):
                 continue
             return Hit("rule", note=f"matched: {found.group()}")
         return None
@@ -284,15 +313,17 @@ class PhraseMatcher(Matcher):
 @dataclass
 class RegexMatcher(Matcher):
     pattern: regex.Pattern[str] | None = None
+    near: NearVeto | None = None
 
     def test(self, turn: TurnView, ctx: CallContext) -> Hit | None:
         assert self.pattern is not None
         try:
-            found = self.pattern.search(turn.text, timeout=REGEX_TIMEOUT_S)
+            for found in self.pattern.finditer(turn.text, timeout=REGEX_TIMEOUT_S):
+                if self.near is None or not self.near.vetoes(turn.text, found.start(), found.end()):
+                    return Hit("rule", note="matched a pattern")
         except TimeoutError:
             ctx.warnings.append(f"a rule regex timed out on turn {turn.index}; treated as no match")
-            return None
-        return Hit("rule", note="matched a pattern") if found else None
+        return None
 
 
 @dataclass
@@ -475,7 +506,7 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
     known = (
         _LEAF_KEYS
         | _COMMON_KEYS
-        | {"any", "all", "not", "exclude", "negation", "label", "threshold", "below"}
+        | {"any", "all", "not", "exclude", "negation", "unless_near", "label", "threshold", "below"}
     )
     unknown = sorted(set(node) - known)
     if unknown:
@@ -490,6 +521,11 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
         )
     kind = kinds[0]
     common: dict[str, Any] = {"speaker": speaker, "unless": unless}
+    near: NearVeto | None = None
+    if "unless_near" in node:
+        if kind not in ("phrases", "regex"):
+            raise fail(node, "unless_near goes with phrases or regex", "unless_near")
+        near = NearVeto(compile_phrases(_strings(node["unless_near"], node, "unless_near")))
     if kind == "phrases":
         phrases = _strings(node["phrases"], node, "phrases")
         exclude = (
@@ -498,13 +534,16 @@ def build_matcher(node: Any, where: Any = None) -> Matcher:
             else None
         )
         return PhraseMatcher(**common, pattern=compile_phrases(phrases), exclude=exclude,
-                             negation=bool(node.get("negation", False)), phrase_count=len(phrases))  # fmt: skip
+                             negation=bool(node.get("negation", False)), near=near,
+                             phrase_count=len(phrases))  # fmt: skip
     if kind == "regex":
         sources = _strings(node["regex"], node, "regex")
         for source in sources:
             check_regex(source, node, "regex")
         return RegexMatcher(
-            **common, pattern=check_regex("|".join(f"(?:{s})" for s in sources), node, "regex")
+            **common,
+            pattern=check_regex("|".join(f"(?:{s})" for s in sources), node, "regex"),
+            near=near,
         )
     if kind == "tokens":
         from callqa.detect.spacy_support import validate_patterns

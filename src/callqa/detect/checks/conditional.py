@@ -2,7 +2,8 @@
 problem) the response speaker must answer it (e.g. apologise) within N of their turns, or before
 the end. vale's `conditional`; what missing_apology, missing_follow_up and lack_of_empathy need.
 
-- no trigger, or a `cancel` turn after it (e.g. the customer confirms it is fixed): n/a
+- no trigger, or a `cancel` turn after every trigger (e.g. the customer confirms it is fixed): n/a;
+  a trigger after the last cancel is judged as usual
 - some trigger answered in its window: ok (evidence: trigger and response)
 - otherwise: violation (evidence: the trigger turns and the window that should have held it)
 `response_all` names parts that must each appear somewhere in the window (what, when, ref);
@@ -91,12 +92,28 @@ class Conditional(Check):
         triggers = [(t, h) for t in ctx.turns if (h := self.trigger.match(t, ctx)) is not None]
         if not triggers:
             return Outcome("n/a")
-        first = triggers[0][0]
         if self.cancel is not None:
-            for turn in ctx.turns[first.index + 1 :]:
-                hit = self.cancel.match(turn, ctx)
-                if hit is not None:
-                    return Outcome("n/a", [ctx.evidence(turn, code, hit, note="cancelled")])
+            cancels = [
+                (t, h)
+                for t in ctx.turns[triggers[0][0].index + 1 :]
+                if (h := self.cancel.match(t, ctx)) is not None
+            ]
+            if cancels:
+                # A confirmation settles what came before it; a trigger after it (a step the
+                # agent announces once the first fault is fixed) opens the check again.
+                last, cancel_hit = cancels[-1]
+                still_open = [(t, h) for t, h in triggers if t.index > last.index]
+                if not still_open:
+                    settled, trigger_hit = triggers[-1]
+                    return Outcome(
+                        "n/a",
+                        [
+                            ctx.evidence(settled, code, trigger_hit, note="trigger"),
+                            ctx.evidence(last, code, cancel_hit, note="cancelled"),
+                        ],
+                    )
+                triggers = still_open
+        first = triggers[0][0]
         best_missing: list[str] = []
         for turn, hit in triggers:
             found, missing = self._answer(ctx, self._window(ctx, turn), code)
