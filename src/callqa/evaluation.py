@@ -1,6 +1,7 @@
 """Measure verdict quality on labelled calls: each call carries `expected: {behaviour: verdict}`
 (kept in `Call.metadata` by the loader). Reports, per behaviour and language, precision, recall
-and F1 of the `violation` class, accuracy over the three verdicts, and a confusion matrix.
+and F1 of the `violation` class with a bootstrap 95% interval for F1, accuracy over the three
+verdicts, and a confusion matrix.
 
 `PhraseListBaseline` is what commercial rule libraries ship: fixed keyword lists, one per
 behaviour, with no negation, no context and no trigger logic, for comparison.
@@ -8,6 +9,7 @@ behaviour, with no negation, no context and no trigger logic, for comparison.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,10 @@ from callqa.normalise import normalise
 
 VERDICTS: tuple[str, ...] = ("violation", "ok", "n/a")
 _NA = {"n/a", "na", "none", "not_applicable"}
+BOOTSTRAP_SAMPLES = 1000
+"""Resamples of the calls behind each F1 interval (seeded: the same calls give the same
+interval). With 20-60 violations per cell one call moves F1 by several points; the interval says
+how far."""
 
 
 def _verdict(value: Any) -> str | None:
@@ -30,16 +36,45 @@ def _verdict(value: Any) -> str | None:
     return text if text in VERDICTS else None
 
 
+def _f1(tp: int, fp: int, fn: int) -> float | None:
+    """F1 of the violation class; None when the calls hold no violation, expected or predicted."""
+    if tp + fp + fn == 0:
+        return None
+    return 2 * tp / (2 * tp + fp + fn)
+
+
 @dataclass
 class Tally:
-    """Confusion counts for one behaviour in one language: matrix[expected][predicted]."""
+    """Confusion counts for one behaviour in one language: matrix[expected][predicted], and each
+    call's outcome for the violation class (for the bootstrap)."""
 
     matrix: dict[str, dict[str, int]] = field(
         default_factory=lambda: {e: dict.fromkeys(VERDICTS, 0) for e in VERDICTS}
     )
+    outcomes: list[str] = field(default_factory=list)
 
     def add(self, expected: str, predicted: str) -> None:
         self.matrix[expected][predicted] += 1
+        hit = expected == "violation", predicted == "violation"
+        self.outcomes.append(
+            {(True, True): "tp", (False, True): "fp", (True, False): "fn"}.get(hit, "tn")
+        )
+
+    def f1_interval(self, samples: int = BOOTSTRAP_SAMPLES) -> tuple[float, float] | None:
+        """Percentile bootstrap 95% interval of F1, resampling calls."""
+        if not self.outcomes:
+            return None
+        rng = random.Random(13)
+        values: list[float] = []
+        for _ in range(samples):
+            drawn = rng.choices(self.outcomes, k=len(self.outcomes))
+            f1 = _f1(drawn.count("tp"), drawn.count("fp"), drawn.count("fn"))
+            if f1 is not None:
+                values.append(f1)
+        if not values:
+            return None
+        values.sort()
+        return values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
 
     def summary(self) -> dict[str, Any]:
         m = self.matrix
@@ -55,12 +90,14 @@ class Tally:
             if precision is not None and recall is not None and precision + recall
             else (0.0 if precision is not None and recall is not None else None)
         )
+        interval = self.f1_interval() if f1 is not None else None
         return {
             "n": total,
             "violations_expected": tp + fn,
             "precision": _round(precision),
             "recall": _round(recall),
             "f1": _round(f1),
+            "f1_ci95": None if interval is None else [_round(interval[0]), _round(interval[1])],
             "accuracy": _round(correct / total if total else None),
             "confusion": {e: dict(row) for e, row in m.items()},
         }

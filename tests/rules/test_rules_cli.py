@@ -108,9 +108,11 @@ def test_eval_reports_metrics(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert report["calls"] == 4
     rud = report["behaviours"]["rudeness"]["all"]
     assert rud["n"] == 4 and rud["recall"] == 1.0 and rud["precision"] == 1.0
+    low, high = rud["f1_ci95"]
+    assert low <= rud["f1"] <= high
     assert set(report["behaviours"]["missing_apology"]) == {"en", "he", "all"}
     table = run_cli("eval", str(FIXTURES / "eval"), "--no-models", expect=0).stdout
-    assert "rudeness" in table and "confusion" in table
+    assert "rudeness" in table and "confusion" in table and "f1 95% CI" in table
 
 
 def test_eval_baseline_flags_every_call_without_apology(run_cli) -> None:  # type: ignore[no-untyped-def]

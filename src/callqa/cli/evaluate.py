@@ -22,14 +22,17 @@ def _table(report: dict[str, Any]) -> str:
         f"detector: {report['detector']} ({report['mode']}); {report['calls']} labelled calls, "
         f"{report['unlabelled_calls']} unlabelled, {len(report['input_errors'])} input errors",
         "",
-        f"{'behaviour':<18} {'lang':<5} {'n':>4} {'viol':>5} {'prec':>6} {'rec':>6} {'f1':>6} {'acc':>6}",
+        f"{'behaviour':<18} {'lang':<5} {'n':>4} {'viol':>5} {'prec':>6} {'rec':>6} {'f1':>6} "
+        f"{'f1 95% CI':>13} {'acc':>6}",
     ]
     for behaviour in BEHAVIOURS:
         for lang, s in report["behaviours"].get(behaviour, {}).items():
+            ci = s.get("f1_ci95")
+            interval = "-" if ci is None else f"{_fmt(ci[0])}-{_fmt(ci[1])}"
             lines.append(
                 f"{behaviour:<18} {lang:<5} {s['n']:>4} {s['violations_expected']:>5} "
                 f"{_fmt(s['precision']):>6} {_fmt(s['recall']):>6} {_fmt(s['f1']):>6} "
-                f"{_fmt(s['accuracy']):>6}"
+                f"{interval:>13} {_fmt(s['accuracy']):>6}"
             )
     lines += ["", "confusion (all languages; rows expected, columns predicted: violation ok n/a)"]
     for behaviour in BEHAVIOURS:
@@ -58,8 +61,9 @@ def evaluate_command(
         str | None, typer.Option("--language", help="Force en, he or mixed.")
     ] = None,
 ) -> int:
-    """Audit labelled calls and print precision/recall/F1 (violation class), accuracy and
-    confusion per behaviour and language.
+    """Audit labelled calls and print precision/recall/F1 (violation class) with a bootstrap
+    95% interval for F1 (calls resampled, seeded), accuracy and confusion per behaviour and
+    language.
 
     Each call needs `expected: {behaviour: violation|ok|n/a}` (top level or in metadata).
     Exit 2 when an input could not be read or no call was labelled.
