@@ -85,11 +85,9 @@ class Tally:
         correct = sum(m[v][v] for v in VERDICTS)
         precision = tp / (tp + fp) if tp + fp else None
         recall = tp / (tp + fn) if tp + fn else None
-        f1 = (
-            2 * precision * recall / (precision + recall)
-            if precision is not None and recall is not None and precision + recall
-            else (0.0 if precision is not None and recall is not None else None)
-        )
+        # 2tp / (2tp + fp + fn): 0 when violations were expected and none was found, even though
+        # precision is then undefined; undefined only when no call holds a violation at all.
+        f1 = _f1(tp, fp, fn)
         interval = self.f1_interval() if f1 is not None else None
         return {
             "n": total,
@@ -103,6 +101,30 @@ class Tally:
         }
 
 
+def gain_interval(
+    tally: Tally, reference: Tally, samples: int = BOOTSTRAP_SAMPLES
+) -> tuple[float, float] | None:
+    """Paired percentile bootstrap 95% interval of F1(tally) - F1(reference): both judged the
+    same calls in the same order, and each resample draws the same calls for both."""
+    if len(tally.outcomes) != len(reference.outcomes) or not tally.outcomes:
+        return None
+    rng = random.Random(13)
+    n = len(tally.outcomes)
+    gains: list[float] = []
+    for _ in range(samples):
+        drawn = [rng.randrange(n) for _ in range(n)]
+        f1s = []
+        for outcomes in (tally.outcomes, reference.outcomes):
+            picked = [outcomes[i] for i in drawn]
+            f1s.append(_f1(picked.count("tp"), picked.count("fp"), picked.count("fn")))
+        if f1s[0] is not None and f1s[1] is not None:
+            gains.append(f1s[0] - f1s[1])
+    if not gains:
+        return None
+    gains.sort()
+    return gains[int(0.025 * (len(gains) - 1))], gains[int(0.975 * (len(gains) - 1))]
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
@@ -110,16 +132,28 @@ def _round(value: float | None) -> float | None:
 @dataclass
 class Evaluation:
     tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    reference: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    """The same calls judged by a reference detector (rules alone), when one was given."""
     calls: int = 0
     unlabelled: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def add(self, language: str, expected: Mapping[str, str], predicted: Mapping[str, str]) -> None:
+    def add(
+        self,
+        language: str,
+        expected: Mapping[str, str],
+        predicted: Mapping[str, str],
+        reference: Mapping[str, str] | None = None,
+    ) -> None:
         self.calls += 1
         for behaviour, want in expected.items():
-            got = predicted.get(behaviour, "n/a")
             for lang in (language, "all"):
-                self.tallies.setdefault((behaviour, lang), Tally()).add(want, got)
+                key = (behaviour, lang)
+                self.tallies.setdefault(key, Tally()).add(want, predicted.get(behaviour, "n/a"))
+                if reference is not None:
+                    self.reference.setdefault(key, Tally()).add(
+                        want, reference.get(behaviour, "n/a")
+                    )
 
     def report(self, *, detector: str, mode: str) -> dict[str, Any]:
         languages = sorted({lang for _, lang in self.tallies}, key=lambda x: (x == "all", x))
@@ -128,7 +162,10 @@ class Evaluation:
             for lang in languages:
                 tally = self.tallies.get((behaviour, lang))
                 if tally is not None:
-                    results.setdefault(behaviour, {})[lang] = tally.summary()
+                    summary = results.setdefault(behaviour, {})[lang] = tally.summary()
+                    reference = self.reference.get((behaviour, lang))
+                    if reference is not None:
+                        summary["reference"] = _against(tally, reference, summary["f1"])
         return {
             "detector": detector,
             "mode": mode,
@@ -137,6 +174,16 @@ class Evaluation:
             "input_errors": self.errors,
             "behaviours": results,
         }
+
+
+def _against(tally: Tally, reference: Tally, f1: float | None) -> dict[str, Any]:
+    base = reference.summary()["f1"]
+    interval = gain_interval(tally, reference)
+    return {
+        "f1": base,
+        "f1_gain": None if f1 is None or base is None else _round(f1 - base),
+        "gain_ci95": None if interval is None else [_round(interval[0]), _round(interval[1])],
+    }
 
 
 def expected_of(call: Call) -> dict[str, str]:
@@ -152,9 +199,13 @@ def expected_of(call: Call) -> dict[str, str]:
 
 
 def evaluate(
-    paths: Sequence[str], detector: Detector, options: LoadOptions | None = None
+    paths: Sequence[str],
+    detector: Detector,
+    options: LoadOptions | None = None,
+    reference: Detector | None = None,
 ) -> Evaluation:
-    """Audit every labelled call under the paths and tally predicted against expected."""
+    """Audit every labelled call under the paths and tally predicted against expected (and,
+    given a reference detector, its verdicts on the same calls)."""
     options = options or LoadOptions()
     result = Evaluation()
     for item in load_inputs(paths, options):
@@ -169,8 +220,13 @@ def evaluate(
             continue
         judgement = detector.judge(call)
         predicted = {b: v.verdict for b, v in judgement.verdicts.items()}
+        baseline = (
+            None
+            if reference is None
+            else {b: v.verdict for b, v in reference.judge(call).verdicts.items()}
+        )
         language = call.language if call.language in ("en", "he") else "mixed"
-        result.add(str(language), expected, predicted)
+        result.add(str(language), expected, predicted, baseline)
     return result
 
 

@@ -115,6 +115,25 @@ def test_eval_reports_metrics(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert "rudeness" in table and "confusion" in table and "f1 95% CI" in table
 
 
+def test_eval_against_rules_reports_the_gain_over_rules_alone(run_cli) -> None:  # type: ignore[no-untyped-def]
+    both = json.loads(
+        run_cli(
+            "eval", str(FIXTURES / "eval"), "--against-rules", "--format", "json", expect=0
+        ).stdout
+    )
+    alone = json.loads(
+        run_cli("eval", str(FIXTURES / "eval"), "--no-models", "--format", "json", expect=0).stdout
+    )
+    assert both["reference"] == "rules only"
+    for behaviour, by_lang in both["behaviours"].items():
+        summary = by_lang["all"]
+        reference = summary["reference"]
+        assert reference["f1"] == alone["behaviours"][behaviour]["all"]["f1"]
+        if summary["f1"] is not None and reference["f1"] is not None:
+            assert reference["f1_gain"] == round(summary["f1"] - reference["f1"], 4)
+    run_cli("eval", str(FIXTURES / "eval"), "--against-rules", "--no-models", expect=2)
+
+
 def test_eval_baseline_flags_every_call_without_apology(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli(
         "eval", str(FIXTURES / "eval"), "--baseline", "phrase-list", "--format", "json", expect=0

@@ -33,3 +33,25 @@ def test_no_violations_anywhere_has_no_interval() -> None:
     tally = Tally()
     tally.add("ok", "ok")
     assert tally.summary()["f1_ci95"] is None
+
+
+def test_the_gain_over_a_reference_is_paired() -> None:
+    from callqa.evaluation import gain_interval
+
+    same = gain_interval(_tally(2), _tally(2))
+    assert same == (0.0, 0.0)  # the same calls drawn for both: no spurious difference
+    worse = Tally()
+    for outcome in _tally(2).outcomes:
+        # The reference misses every other violation the tally finds.
+        worse.add("violation" if outcome in ("tp", "fn") else "ok",
+                  "violation" if outcome == "fp" else "ok")  # fmt: skip
+    low, high = gain_interval(_tally(2), worse) or (0.0, 0.0)
+    assert 0 < low <= high
+
+
+def test_f1_is_zero_when_violations_were_expected_and_none_found() -> None:
+    tally = Tally()
+    tally.add("violation", "ok")
+    tally.add("ok", "ok")
+    summary = tally.summary()
+    assert summary["precision"] is None and summary["f1"] == 0.0

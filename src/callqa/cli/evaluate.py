@@ -25,6 +25,9 @@ def _table(report: dict[str, Any]) -> str:
         f"{'behaviour':<18} {'lang':<5} {'n':>4} {'viol':>5} {'prec':>6} {'rec':>6} {'f1':>6} "
         f"{'f1 95% CI':>13} {'acc':>6}",
     ]
+    against = report.get("reference")
+    if against:
+        lines[-1] += f" {'vs ' + against:>14} {'gain 95% CI':>15}"
     for behaviour in BEHAVIOURS:
         for lang, s in report["behaviours"].get(behaviour, {}).items():
             ci = s.get("f1_ci95")
@@ -34,6 +37,11 @@ def _table(report: dict[str, Any]) -> str:
                 f"{_fmt(s['precision']):>6} {_fmt(s['recall']):>6} {_fmt(s['f1']):>6} "
                 f"{interval:>13} {_fmt(s['accuracy']):>6}"
             )
+            ref = s.get("reference")
+            if ref is not None:
+                gain = ref["gain_ci95"]
+                span = "-" if gain is None else f"{gain[0]:+.3f}..{gain[1]:+.3f}"
+                lines[-1] += f" {_fmt(ref['f1']):>14} {span:>15}"
     lines += ["", "confusion (all languages; rows expected, columns predicted: violation ok n/a)"]
     for behaviour in BEHAVIOURS:
         summary = report["behaviours"].get(behaviour, {}).get("all")
@@ -60,6 +68,14 @@ def evaluate_command(
     language: Annotated[
         str | None, typer.Option("--language", help="Force en, he or mixed.")
     ] = None,
+    against_rules: Annotated[
+        bool,
+        typer.Option(
+            "--against-rules",
+            help="Also judge the calls with rules alone; report its F1 and the gain over it "
+            "with a paired bootstrap 95% interval.",
+        ),
+    ] = False,
 ) -> int:
     """Audit labelled calls and print precision/recall/F1 (violation class) with a bootstrap
     95% interval for F1 (calls resampled, seeded), accuracy and confusion per behaviour and
@@ -73,6 +89,11 @@ def evaluate_command(
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter("expected table or json", param_hint="--format")
+    if against_rules and (no_models or baseline is not None):
+        raise typer.BadParameter(
+            "compares rules + models with rules alone: not with --no-models or --baseline",
+            param_hint="--against-rules",
+        )
     detector: Detector
     if baseline is not None:
         if baseline not in BASELINES:
@@ -88,8 +109,19 @@ def evaluate_command(
             use_models=not no_models,
         )
         mode = "rules only" if no_models else "rules + models"
-    result = evaluate(paths, detector, LoadOptions(language=language))
+    reference = (
+        load_detector(
+            None if rules is None else str(rules),
+            None if policy is None else str(policy),
+            use_models=False,
+        )
+        if against_rules
+        else None
+    )
+    result = evaluate(paths, detector, LoadOptions(language=language), reference)
     report = result.report(detector=detector.version, mode=mode)
+    if reference is not None:
+        report["reference"] = "rules only"
     typer.echo(
         json.dumps(report, ensure_ascii=False, indent=2) if fmt == "json" else _table(report)
     )
