@@ -71,10 +71,7 @@ class Tally:
             f1 = _f1(drawn.count("tp"), drawn.count("fp"), drawn.count("fn"))
             if f1 is not None:
                 values.append(f1)
-        if not values:
-            return None
-        values.sort()
-        return values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
+        return _central95(values)
 
     def summary(self) -> dict[str, Any]:
         m = self.matrix
@@ -101,6 +98,14 @@ class Tally:
         }
 
 
+def _central95(values: list[float]) -> tuple[float, float] | None:
+    """The 2.5th and 97.5th percentiles of bootstrap values; None when there are none."""
+    if not values:
+        return None
+    values = sorted(values)
+    return values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]
+
+
 def gain_interval(
     tally: Tally, reference: Tally, samples: int = BOOTSTRAP_SAMPLES
 ) -> tuple[float, float] | None:
@@ -119,10 +124,7 @@ def gain_interval(
             f1s.append(_f1(picked.count("tp"), picked.count("fp"), picked.count("fn")))
         if f1s[0] is not None and f1s[1] is not None:
             gains.append(f1s[0] - f1s[1])
-    if not gains:
-        return None
-    gains.sort()
-    return gains[int(0.025 * (len(gains) - 1))], gains[int(0.975 * (len(gains) - 1))]
+    return _central95(gains)
 
 
 def _round(value: float | None) -> float | None:
