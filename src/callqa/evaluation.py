@@ -43,6 +43,11 @@ def _f1(tp: int, fp: int, fn: int) -> float | None:
     return 2 * tp / (2 * tp + fp + fn)
 
 
+def _f1_of(outcomes: Sequence[str]) -> float | None:
+    """`_f1` of per-call outcomes ("tp", "fp", "fn", "tn"), as the bootstrap draws them."""
+    return _f1(outcomes.count("tp"), outcomes.count("fp"), outcomes.count("fn"))
+
+
 @dataclass
 class Tally:
     """Confusion counts for one behaviour in one language: matrix[expected][predicted], and each
@@ -67,8 +72,7 @@ class Tally:
         rng = random.Random(13)
         values: list[float] = []
         for _ in range(samples):
-            drawn = rng.choices(self.outcomes, k=len(self.outcomes))
-            f1 = _f1(drawn.count("tp"), drawn.count("fp"), drawn.count("fn"))
+            f1 = _f1_of(rng.choices(self.outcomes, k=len(self.outcomes)))
             if f1 is not None:
                 values.append(f1)
         return _central95(values)
@@ -118,12 +122,10 @@ def gain_interval(
     gains: list[float] = []
     for _ in range(samples):
         drawn = [rng.randrange(n) for _ in range(n)]
-        f1s = []
-        for outcomes in (tally.outcomes, reference.outcomes):
-            picked = [outcomes[i] for i in drawn]
-            f1s.append(_f1(picked.count("tp"), picked.count("fp"), picked.count("fn")))
-        if f1s[0] is not None and f1s[1] is not None:
-            gains.append(f1s[0] - f1s[1])
+        ours = _f1_of([tally.outcomes[i] for i in drawn])
+        theirs = _f1_of([reference.outcomes[i] for i in drawn])
+        if ours is not None and theirs is not None:
+            gains.append(ours - theirs)
     return _central95(gains)
 
 

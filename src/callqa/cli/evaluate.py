@@ -94,6 +94,14 @@ def evaluate_command(
             "compares rules + models with rules alone: not with --no-models or --baseline",
             param_hint="--against-rules",
         )
+
+    def rule_detector(*, use_models: bool) -> Detector:
+        return load_detector(
+            None if rules is None else str(rules),
+            None if policy is None else str(policy),
+            use_models=use_models,
+        )
+
     detector: Detector
     if baseline is not None:
         if baseline not in BASELINES:
@@ -103,21 +111,9 @@ def evaluate_command(
         detector = BASELINES[baseline]()
         mode = f"baseline {baseline}"
     else:
-        detector = load_detector(
-            None if rules is None else str(rules),
-            None if policy is None else str(policy),
-            use_models=not no_models,
-        )
+        detector = rule_detector(use_models=not no_models)
         mode = "rules only" if no_models else "rules + models"
-    reference = (
-        load_detector(
-            None if rules is None else str(rules),
-            None if policy is None else str(policy),
-            use_models=False,
-        )
-        if against_rules
-        else None
-    )
+    reference = rule_detector(use_models=False) if against_rules else None
     result = evaluate(paths, detector, LoadOptions(language=language), reference)
     report = result.report(detector=detector.version, mode=mode)
     if reference is not None:
