@@ -192,8 +192,13 @@ def test_a_declared_unsupported_language_is_not_passed_off_as_english() -> None:
 
 
 def _labelled_calls() -> Iterator[Call]:
-    paths = sorted((REPO / "sample_transcripts").glob("*")) + sorted(
-        (REPO / "eval" / "heldout").glob("*.jsonl")
+    """Development calls only: a test that must pass would make whoever sees it fail tune the
+    heuristic on the call that failed, so the held-out calls are measured (`bench/roles.py`),
+    not tested."""
+    paths = (
+        sorted((REPO / "sample_transcripts").glob("*"))
+        + sorted((REPO / "eval" / "dev").glob("*.jsonl"))
+        + sorted((REPO / "training" / "corpus").glob("*/calls_*.jsonl"))
     )
     for item in load_inputs([str(p) for p in paths if p.suffix != ".md"]):
         if isinstance(item, LoadedCall):
@@ -226,7 +231,7 @@ def test_heuristic_is_never_confidently_wrong_on_the_labelled_calls() -> None:
             continue
         decided += 1
         wrong += truth[assignment.agents[0]] != "agent"
-    assert total >= 200
+    assert total >= 800
     assert wrong == 0
     assert decided / total >= 0.6, f"only {decided} of {total} calls decided"
 
