@@ -38,6 +38,18 @@ def test_follow_up_needs_all_three_parts_spread_over_turns() -> None:
     assert confirmed["missing_follow_up"] == "n/a"
 
 
+def test_a_step_after_the_confirmation_opens_follow_up_again() -> None:
+    # As the follow-up rules judge it: a confirmation settles only what came before it.
+    fixed = (("customer", "problem"), ("agent", "apology"), ("customer", "resolved"))
+    assert oracle_verdicts(_turns(*fixed))["missing_follow_up"] == "n/a"
+    reopened = oracle_verdicts(_turns(*fixed, ("agent", "next_what")))
+    assert reopened["missing_follow_up"] == "violation"
+    complete = oracle_verdicts(_turns(*fixed, ("agent", "next_what next_when next_ref")))
+    assert complete["missing_follow_up"] == "ok"
+    settled_again = oracle_verdicts(_turns(*fixed, ("agent", "next_what"), ("customer", "resolved")))
+    assert settled_again["missing_follow_up"] == "n/a"
+
+
 def test_an_announced_step_opens_follow_up_without_a_problem() -> None:
     verdicts = oracle_verdicts(_turns(("customer", ""), ("agent", "next_what next_when")))
     assert verdicts["missing_follow_up"] == "violation"
@@ -116,8 +128,8 @@ def test_the_dev_calls_agree_with_their_turn_labels(capsys: pytest.CaptureFixtur
     files = sorted((REPO / "eval" / "dev").glob("*.jsonl"))
     assert [f.name for f in files] == [
         "en.jsonl", "en2.jsonl", "en3a.jsonl", "en3b.jsonl",
-        "he.jsonl", "he2.jsonl", "he3a.jsonl", "he3b.jsonl",
+        "he.jsonl", "he2.jsonl", "he3a.jsonl", "he3b.jsonl", "he4a.jsonl", "he4b.jsonl",
     ]  # fmt: skip
     errors, counts = check_files(files)
     assert errors == 0, capsys.readouterr().out
-    assert counts["calls"] == 345
+    assert counts["calls"] == 385

@@ -72,15 +72,25 @@ def oracle_verdicts(turns: Sequence[tuple[str, frozenset[str]]]) -> dict[str, st
     )
     # An issue is open once the customer reports a problem or the agent announces a future step
     # (a delivery, a claim, a visit): both need a complete next step unless the customer
-    # confirms it resolved.
-    steps = first("agent", "next_what")
-    opened = min((i for i in (problem, steps) if i is not None), default=None)
+    # confirms it resolved. A confirmation settles what came before it; a problem or a step
+    # after the last one opens the issue again (as the follow-up rules judge it).
+    def opens(index: int) -> bool:
+        role, labels = turns[index]
+        return "problem" in labels if role == "customer" else "next_what" in labels
+
+    opened = next((i for i in range(len(turns)) if opens(i)), None)
+    confirmed = [
+        i
+        for i, (r, ls) in enumerate(turns)
+        if opened is not None and i > opened and r == "customer" and "resolved" in ls
+    ]
+    if confirmed:
+        opened = next((i for i in range(confirmed[-1] + 1, len(turns)) if opens(i)), None)
     if opened is None:
         verdicts["missing_follow_up"] = "n/a"
     else:
-        resolved = any(r == "customer" and "resolved" in ls for r, ls in turns[opened + 1 :])
         parts = all(agent_after(opened - 1, p) for p in ("next_what", "next_when", "next_ref"))
-        verdicts["missing_follow_up"] = "n/a" if resolved else "ok" if parts else "violation"
+        verdicts["missing_follow_up"] = "ok" if parts else "violation"
     emotion = first("customer", "emotion")
     if emotion is None:
         verdicts["lack_of_empathy"] = "n/a"
