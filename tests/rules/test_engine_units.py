@@ -473,3 +473,33 @@ def test_a_step_announced_after_the_confirmation_opens_follow_up_again() -> None
                   "ticket 48213, and you'll get an SMS confirmation."),
     )  # fmt: skip
     assert _shipped_rules().judge(full).verdicts["missing_follow_up"].verdict == "ok"
+
+
+def test_a_time_said_before_any_step_is_named_is_no_time_of_that_step() -> None:
+    # FUP001's `parts_from: what`: the agent restating the customer's deadline comes first.
+    deadline = ("agent", "I hear you, with the report due tomorrow at 9 that's awful timing.")
+    step = ("agent", "I've opened ticket 88-4471 with the developers, they'll email you.")
+    late = _call(("customer", "The PDF export is not working since the update."), deadline, step)
+    verdict = _shipped_rules().judge(late).verdicts["missing_follow_up"]
+    assert verdict.verdict == "violation"
+    timed = _call(
+        ("customer", "The PDF export is not working since the update."),
+        step,
+        ("agent", "They'll have a fix to you by tomorrow at 9."),
+    )
+    assert _shipped_rules().judge(timed).verdicts["missing_follow_up"].verdict == "ok"
+
+
+def test_parts_from_must_name_a_part(tmp_path: Path) -> None:
+    from callqa.detect.ruleset import load_ruleset
+    from callqa.errors import RuleError
+
+    rule = tmp_path / "r.yaml"
+    rule.write_text(
+        "id: X001\nname: x.y\nkind: conditional\nbehaviour: missing_follow_up\n"
+        "trigger: {speaker: customer, phrases: [broken]}\nparts_from: how\n"
+        "response_all:\n  what: {phrases: [technician]}\n  when: {phrases: [tomorrow]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="parts_from"):
+        load_ruleset(rule)

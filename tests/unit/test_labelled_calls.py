@@ -46,7 +46,9 @@ def test_a_step_after_the_confirmation_opens_follow_up_again() -> None:
     assert reopened["missing_follow_up"] == "violation"
     complete = oracle_verdicts(_turns(*fixed, ("agent", "next_what next_when next_ref")))
     assert complete["missing_follow_up"] == "ok"
-    settled_again = oracle_verdicts(_turns(*fixed, ("agent", "next_what"), ("customer", "resolved")))
+    settled_again = oracle_verdicts(
+        _turns(*fixed, ("agent", "next_what"), ("customer", "resolved"))
+    )
     assert settled_again["missing_follow_up"] == "n/a"
 
 

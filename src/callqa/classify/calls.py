@@ -70,6 +70,7 @@ def oracle_verdicts(turns: Sequence[tuple[str, frozenset[str]]]) -> dict[str, st
     verdicts["missing_apology"] = (
         "n/a" if problem is None else "ok" if agent_after(problem, "apology") else "violation"
     )
+
     # An issue is open once the customer reports a problem or the agent announces a future step
     # (a delivery, a claim, a visit): both need a complete next step unless the customer
     # confirms it resolved. A confirmation settles what came before it; a problem or a step

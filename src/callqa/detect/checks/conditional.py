@@ -8,6 +8,7 @@ the end. vale's `conditional`; what missing_apology, missing_follow_up and lack_
 - otherwise: violation (evidence: the trigger turns and the window that should have held it)
 `response_all` names parts that must each appear somewhere in the window (what, when, ref);
 `window_from` (after | trigger | start) says where the window begins.
+`parts_from` (a part name) makes the other parts count only from the first turn holding it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FIELDS = {
     "within",
     "cancel",
     "window_from",
+    "parts_from",
 }
 
 
@@ -57,6 +59,11 @@ class Conditional(Check):
         self.window_from = node.get("window_from", "after")
         if self.window_from not in ("after", "trigger", "start"):
             raise fail(node, "window_from must be after, trigger or start", "window_from")
+        # parts_from: <part>: the other parts count only from the first turn holding that part
+        # on (a time said before any step is named is no time of that step).
+        self.parts_from = node.get("parts_from")
+        if self.parts_from is not None and self.parts_from not in self.parts:
+            raise fail(node, "parts_from must name one of the response_all parts", "parts_from")
         self.matchers = [self.trigger, *([self.response] if self.response else []),
                          *self.parts.values(), *([self.cancel] if self.cancel else [])]  # fmt: skip
 
@@ -80,6 +87,12 @@ class Conditional(Check):
             return [], ["response"]
         found: list[Evidence] = []
         missing: list[str] = []
+        if self.parts_from is not None:
+            anchor = self.parts[self.parts_from]
+            start = next(
+                (i for i, t in enumerate(window) if anchor.match(t, ctx) is not None), None
+            )
+            window = window if start is None else window[start:]
         for name, part in self.parts.items():
             hit_turn = next(((t, h) for t in window if (h := part.match(t, ctx)) is not None), None)
             if hit_turn is None:
