@@ -80,13 +80,10 @@ def oracle_verdicts(turns: Sequence[tuple[str, frozenset[str]]]) -> dict[str, st
         return "problem" in labels if role == "customer" else "next_what" in labels
 
     opened = next((i for i in range(len(turns)) if opens(i)), None)
-    confirmed = [
-        i
-        for i, (r, ls) in enumerate(turns)
-        if opened is not None and i > opened and r == "customer" and "resolved" in ls
-    ]
-    if confirmed:
-        opened = next((i for i in range(confirmed[-1] + 1, len(turns)) if opens(i)), None)
+    if opened is not None:
+        confirmed = [i for i, (r, ls) in enumerate(turns) if r == "customer" and "resolved" in ls]
+        if confirmed and confirmed[-1] > opened:
+            opened = next((i for i in range(confirmed[-1] + 1, len(turns)) if opens(i)), None)
     if opened is None:
         verdicts["missing_follow_up"] = "n/a"
     else:
